@@ -1,0 +1,139 @@
+"""The ``famsock`` command: ``famsock families`` and ``famsock echo``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from ._availability import availability
+from ._echo import echo
+from ._paths import set_syscall_path
+from ._registry import FamilyClaim, registry
+from .contract import CONTRACT_VERSION
+
+__all__ = ["main"]
+
+_KINDS = {1: "stream", 2: "dgram", 3: "raw", 4: "rdm", 5: "seqpacket"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="famsock", description=__doc__)
+    parser.add_argument("--version", action="version",
+                        version=f"famsock {__version__} (plugin contract {CONTRACT_VERSION})")
+    commands = parser.add_subparsers(dest="command", required=True)
+    families = commands.add_parser("families", help="list every family plugin found, and its state")
+    families.add_argument("--json", action="store_true", help="one JSON object per line")
+    run = commands.add_parser("echo", help="run the echo server and client over every available family")
+    run.add_argument("--family", action="append", metavar="NAME", help="only this family (repeatable)")
+    run.add_argument("--path", choices=("auto", "raw", "both"), default="auto",
+                     help="syscall path: native where possible (auto), raw, or both in turn")
+    run.add_argument("--message", default="Hello, world", help="what to echo")
+    run.add_argument("--timeout", type=float, default=5.0, help="seconds before giving up")
+    args = parser.parse_args(argv)
+    if args.command == "families":
+        return _families(args.json)
+    return _echo(args.family, args.path, args.message.encode(), args.timeout)
+
+
+def _family_rows() -> list[dict[str, Any]]:
+    rows = []
+    for claim in registry.claims():
+        rows.append({**_plugin_fields(claim), **_claim_fields(claim)})
+    for plugin in registry.plugins():
+        if plugin.status != "loaded":
+            rows.append({"plugin": plugin.name, "family": None, "number": None, "constant": None,
+                         "distribution": plugin.distribution, "version": plugin.version,
+                         "status": plugin.status, "reason": plugin.reason,
+                         "available": None, "availability": ""})
+    return rows
+
+
+def _plugin_fields(claim: FamilyClaim) -> dict[str, Any]:
+    plugin = claim.plugin
+    return {"plugin": plugin.name, "distribution": plugin.distribution, "version": plugin.version}
+
+
+def _claim_fields(claim: FamilyClaim) -> dict[str, Any]:
+    family = claim.family
+    status, reason = "loaded", ""
+    if claim.rivals:
+        status = "conflict"
+        reason = "also claimed by " + ", ".join(f"{r.source} (plugin {r.name!r})" for r in claim.rivals)
+    state = availability(family)
+    return {"family": family.name, "number": family.number, "constant": family.constant,
+            "status": status, "reason": reason, "available": state.available,
+            "availability": state.reason, "summary": family.summary}
+
+
+def _families(as_json: bool) -> int:
+    rows = _family_rows()
+    if as_json:
+        for row in rows:
+            print(json.dumps(row))
+        return 0
+    if not rows:
+        print("no famsock family plugins found (install famsock-inet, famsock-unix...)")
+        return 0
+    table = [("FAMILY", "AF", "DISTRIBUTION", "STATUS", "KERNEL")]
+    notes: list[str] = []
+    for row in rows:
+        source = f"{row['distribution'] or '(in code)'} {row['version']}".strip()
+        family = row["family"] or f"({row['plugin']})"
+        number = f"{row['constant']} = {row['number']}" if row["number"] is not None else "-"
+        kernel = "-" if row["available"] is None else ("available" if row["available"] else "unavailable")
+        table.append((family, number, source, row["status"], kernel))
+        for label, text in (("status", row["reason"]), ("kernel", row["availability"])):
+            if text:
+                notes.append(f"  {family}: {label}: {text}")
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip())
+    if notes:
+        print()
+        print("\n".join(notes))
+    return 0
+
+
+def _echo(names: list[str] | None, path: str, message: bytes, timeout: float) -> int:
+    claims = [c for c in registry.claims() if not c.rivals and (not names or c.family.name in names)]
+    missing = set(names or ()) - {c.family.name for c in claims}
+    failures = len(missing)
+    for name in sorted(missing):
+        print(f"{name:<8} FAILED: no such family installed (see `famsock families`)")
+    modes = ("auto", "raw") if path == "both" else (path,)
+    for claim in claims:
+        family = claim.family
+        state = availability(family)
+        if not state.available:
+            print(f"{family.name:<8} skipped: unavailable on this kernel: {state.reason}")
+            continue
+        if not family.loopbacks:
+            print(f"{family.name:<8} skipped: the plugin offers no loopback address to echo over")
+            continue
+        for mode in modes:
+            previous = set_syscall_path(mode)
+            try:
+                result = echo(family, family.loopbacks[0], message, timeout)
+            except Exception as exc:
+                failures += 1
+                print(f"{family.name:<8} FAILED ({mode} path): {type(exc).__name__}: {exc}")
+                continue
+            finally:
+                set_syscall_path(previous)
+            verdict = f"{len(result.received)} bytes echoed" if result.ok else (
+                f"MISMATCH: sent {result.sent!r}, got {result.received!r}")
+            failures += not result.ok
+            print(f"{family.name:<8} {_KINDS.get(result.kind, str(result.kind)):<9} {result.server!s:<32} "
+                  f"{verdict}  {result.seconds * 1000:.2f} ms  ({result.path} path)")
+    if not claims and not missing:
+        print("no famsock family plugins found (install famsock-inet, famsock-unix...)")
+        return 1
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

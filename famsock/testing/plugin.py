@@ -1,0 +1,68 @@
+"""The pytest plugin behind :mod:`famsock.testing` (registered as ``pytest11: famsock``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from . import syscall_path as _use_path
+from .netns import enter_private_network
+
+_ISOLATION = pytest.StashKey[str]()  # "" when isolated, else why not
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("famsock_netns", type="bool", default=False,
+                  help="famsock: run tests in a private network namespace (loopback only)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "family(name): needs this famsock family, installed and "
+                                       "available on this kernel (skipped otherwise, with the reason)")
+    if config.getini("famsock_netns"):
+        config.stash[_ISOLATION] = enter_private_network()
+    else:
+        config.stash[_ISOLATION] = "famsock_netns is not set"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    why = config.stash.get(_ISOLATION, "")
+    return ("famsock: private network namespace (loopback only)" if not why
+            else f"famsock: host network namespace ({why})")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in item.iter_markers("family"):
+        for name in marker.args:
+            reason = _family_unusable(name)
+            if reason:
+                pytest.skip(reason)
+
+
+def _family_unusable(name: str) -> str:
+    from .._availability import availability  # noqa: PLC0415
+    from .._errors import FamilyError  # noqa: PLC0415
+    from .._registry import registry  # noqa: PLC0415
+
+    try:
+        family = registry.family_named(name)
+    except FamilyError as exc:
+        return f"famsock family {name!r} is not usable: {exc.strerror}"
+    state = availability(family)
+    return "" if state.available else f"{family.constant} unavailable on this kernel: {state.reason}"
+
+
+@pytest.fixture
+def isolated_network(request: pytest.FixtureRequest) -> None:
+    """Skip unless the session runs in a private network namespace (so DNS cannot leave it)."""
+    why = request.config.stash.get(_ISOLATION, "unknown")
+    if why:
+        pytest.skip(f"needs a private network namespace: {why}")
+
+
+@pytest.fixture(params=["native", "raw"])
+def syscall_path(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test on each syscall path; yields ``"native"`` or ``"raw"``."""
+    with _use_path("auto" if request.param == "native" else "raw"):
+        yield request.param

@@ -1,0 +1,158 @@
+"""``InetAddress`` and the parsing of user values into it: the stdlib's rules, checked loudly.
+
+The order of checks is the stdlib's (host type, NUL, port type, port range, then name
+resolution), so the same bad input fails with the same exception type.
+"""
+
+from __future__ import annotations
+
+import _socket
+from typing import Any, NamedTuple
+
+from famsock.contract import SocketSpec
+
+__all__ = ["InetAddress", "from_text", "parse"]
+
+AF_INET = _socket.AF_INET
+_ANY = "0.0.0.0"
+_BROADCAST = "255.255.255.255"
+_CACHE_LIMIT = 512
+
+
+class _Fields(NamedTuple):
+    host: str
+    port: int
+
+
+class InetAddress(_Fields):
+    """An AF_INET socket address: equal to, hashed and unpacked like the stdlib's ``(host, port)``.
+
+    host
+        The IPv4 address in dotted-quad form (``"127.0.0.1"``), never a host name.
+    port
+        The port, 0-65535.
+
+    ``str()`` gives the text form ``inet:127.0.0.1:8080``.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, host: str, port: int) -> InetAddress:
+        """Check and normalize; host names are refused here (``parse`` resolves them)."""
+        if isinstance(host, str) and _literal(_host_bytes(host)) is None:
+            raise ValueError(f"InetAddress host must be an IPv4 address, not a name: {host!r} "
+                             "(famsock.parse_address resolves names)")
+        return parse((host, port))
+
+    def _replace(self, **changes: Any) -> InetAddress:
+        return InetAddress(**{**self._asdict(), **changes})
+
+    def __str__(self) -> str:
+        return f"inet:{self.host}:{self.port}"
+
+    def __repr__(self) -> str:
+        return f"InetAddress(host={self.host!r}, port={self.port})"
+
+
+_new = tuple.__new__  # build without re-validating: for values parse() or the kernel produced
+_cache: dict[tuple[Any, ...], InetAddress] = {}
+
+
+def parse(value: Any, spec: SocketSpec | None = None) -> InetAddress:
+    """A user value (``(host, port)``, or an ``InetAddress``) as a checked, resolved address."""
+    if type(value) is InetAddress:
+        return value
+    if type(value) is tuple:
+        try:
+            hit = _cache.get(value)
+        except TypeError:  # an unhashable member: the slow path says what is wrong
+            hit = None
+        # 80.0 == 80: only an int port may hit what an int port put there
+        if hit is not None and type(value[1]) is int:
+            return hit
+    return _parse(value)
+
+
+def _parse(value: Any) -> InetAddress:
+    if not isinstance(value, tuple):
+        raise TypeError(f"AF_INET address must be a tuple (host, port), not {type(value).__name__}: "
+                        f"{_shorten(value)}")
+    if len(value) != 2:
+        raise TypeError(f"AF_INET address must be a pair (host, port), got {len(value)} items: "
+                        f"{_shorten(value)}")
+    host, port = value
+    name = _host_bytes(host)
+    port = _port(port)
+    literal = _literal(name)
+    address: InetAddress = _new(InetAddress, (literal or _resolve(name, host), port))
+    if literal is not None and type(host) is str and type(value[1]) is int:
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[value] = address
+    return address
+
+
+def _host_bytes(host: Any) -> bytes:
+    """The host as the C library gets it: ASCII as is, other text IDNA-encoded (as the stdlib)."""
+    if isinstance(host, str):
+        if host.isascii():
+            data = host.encode("ascii")
+        else:
+            try:
+                data = host.encode("idna")
+            except UnicodeError as exc:
+                raise TypeError(f"AF_INET host {host!r} cannot be encoded as a host name: {exc}") from None
+    elif isinstance(host, (bytes, bytearray)):
+        data = bytes(host)
+    else:
+        raise TypeError(f"AF_INET host must be str, bytes or bytearray, not {type(host).__name__}: "
+                        f"{_shorten(host)}")
+    if b"\0" in data:
+        raise TypeError(f"AF_INET host must not contain a NUL character: {_shorten(host)}")
+    return data
+
+
+def _port(port: Any) -> int:
+    try:
+        number = port.__index__()
+    except AttributeError:
+        raise TypeError(f"AF_INET port must be an integer, not {type(port).__name__}: "
+                        f"{_shorten(port)}") from None
+    if not 0 <= number <= 0xFFFF:
+        raise OverflowError(f"AF_INET port must be 0-65535, got {number}")
+    return int(number)
+
+
+def _literal(name: bytes) -> str | None:
+    """The dotted quad for ``''``, ``'<broadcast>'`` and IPv4 literals; None for names."""
+    if not name:
+        return _ANY
+    if name == b"<broadcast>":
+        return _BROADCAST
+    try:
+        return _socket.inet_ntop(AF_INET, _socket.inet_pton(AF_INET, name.decode("ascii")))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _resolve(name: bytes, shown: Any) -> str:
+    """The first IPv4 address of a host name (as the stdlib: its result is not deterministic)."""
+    try:
+        infos = _socket.getaddrinfo(name, None, AF_INET)
+    except _socket.gaierror as exc:
+        raise _socket.gaierror(exc.errno, f"AF_INET host {_shorten(shown)} could not be resolved: "
+                                          f"{exc.strerror}") from None
+    return str(infos[0][4][0])
+
+
+def from_text(text: str) -> InetAddress:
+    """``"127.0.0.1:8080"`` (the text after ``inet:``) as an address; names are resolved."""
+    host, colon, port = text.rpartition(":")
+    if not colon or not (port.isascii() and port.isdigit()):
+        raise ValueError(f"inet address text must be HOST:PORT, got {text!r}")
+    return parse((host, int(port)))
+
+
+def _shorten(value: Any, limit: int = 80) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

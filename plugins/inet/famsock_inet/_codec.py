@@ -1,0 +1,42 @@
+"""``struct sockaddr_in`` bytes <-> ``InetAddress``: pure functions.
+
+Layout (16 bytes, <netinet/in.h>): sin_family (host order) 0:2, sin_port (big-endian) 2:2,
+sin_addr 4:4, sin_zero 8:8.
+"""
+
+from __future__ import annotations
+
+import _socket
+import struct
+import sys
+
+from famsock.contract import SocketSpec
+
+from ._address import InetAddress
+
+__all__ = ["SOCKADDR_IN_SIZE", "decode", "encode", "from_native"]
+
+AF_INET = _socket.AF_INET
+SOCKADDR_IN_SIZE = 16
+_FAMILY = AF_INET.to_bytes(2, sys.byteorder)
+_BODY = struct.Struct("!H4s8x")
+_new = tuple.__new__
+
+
+def encode(address: InetAddress) -> bytes:
+    return _FAMILY + _BODY.pack(address.port, _socket.inet_pton(AF_INET, address.host))
+
+
+def decode(data: bytes, spec: SocketSpec | None = None) -> InetAddress:
+    if len(data) != SOCKADDR_IN_SIZE:
+        raise ValueError(f"a sockaddr_in is {SOCKADDR_IN_SIZE} bytes, got {len(data)}: {data.hex()}")
+    family = int.from_bytes(data[:2], sys.byteorder)
+    if family != AF_INET:
+        raise ValueError(f"not an AF_INET sockaddr: sa_family is {family}")
+    port, packed = _BODY.unpack(data[2:])
+    return _new(InetAddress, (_socket.inet_ntop(AF_INET, packed), port))
+
+
+def from_native(value: tuple[str, int], spec: SocketSpec | None = None) -> InetAddress:
+    """The stdlib's ``(host, port)`` result: already canonical, so no checks."""
+    return _new(InetAddress, value)
