@@ -51,7 +51,7 @@ __all__ = [
     "gethostname", "has_ipv6", "herror", "htonl", "htons", "inet_aton", "inet_ntoa", "ntohl", "ntohs",
     "set_syscall_path", "setdefaulttimeout", "socket", "timeout",
 ]
-__all__ += list(_GENERIC_CONSTANTS)  # noqa: PLE0605 - computed, as the stdlib does
+__all__ += list(_GENERIC_CONSTANTS)
 
 globals().update(_GENERIC_CONSTANTS)
 SocketType = _std.SocketType

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import errno
 import socket as stdlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from famsock_inet import InetAddress
@@ -66,7 +66,8 @@ def test_sendto_takes_any_bytes_like_object(udp_pair: tuple[famsock.socket, stdl
         ours.sendto("text", theirs.getsockname())  # type: ignore[arg-type]
 
 
-def test_recvfrom_into_rejects_what_the_stdlib_rejects(udp_pair: tuple[famsock.socket, stdlib.socket]) -> None:
+def test_recvfrom_into_rejects_what_the_stdlib_rejects(
+        udp_pair: tuple[famsock.socket, stdlib.socket]) -> None:
     ours, theirs = udp_pair
     for sock in (ours, theirs):
         with pytest.raises(ValueError, match="negative buffersize"):
@@ -155,7 +156,9 @@ def test_closed_socket_fails_like_the_stdlib(syscall_path: str) -> None:
     ours, theirs = famsock.socket(), stdlib.socket()
     ours.close()
     theirs.close()
-    for call in (lambda s: s.getsockname(), lambda s: s.bind(LOCAL), lambda s: s.recvfrom(1)):
+    calls: list[Callable[[stdlib.socket], object]] = [
+        lambda s: s.getsockname(), lambda s: s.bind(LOCAL), lambda s: s.recvfrom(1)]
+    for call in calls:
         with pytest.raises(OSError) as expected:
             call(theirs)
         with pytest.raises(OSError) as caught:

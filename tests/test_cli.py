@@ -1,0 +1,57 @@
+"""The famsock command: `families` and `echo` (the project's main job), as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def famsock(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "famsock", *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_families_lists_inet_as_loaded_and_available() -> None:
+    result = famsock("families")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["FAMILY", "AF", "DISTRIBUTION", "STATUS", "KERNEL"]
+    inet = next(row for row in rows if row.startswith("inet "))
+    assert inet.split() == ["inet", "AF_INET", "=", "2", "famsock-inet", "0.1.0", "loaded", "available"]
+
+
+def test_families_json() -> None:
+    rows = [json.loads(line) for line in famsock("families", "--json").stdout.splitlines()]
+    inet = next(row for row in rows if row["family"] == "inet")
+    assert inet | {"version": "?"} == {
+        "plugin": "inet", "distribution": "famsock-inet", "version": "?", "family": "inet", "number": 2,
+        "constant": "AF_INET", "status": "loaded", "reason": "", "available": True, "availability": "",
+        "summary": "IPv4: (host, port)"}
+
+
+def test_echo_over_inet_on_both_paths() -> None:
+    result = famsock("echo", "--family", "inet", "--path", "both")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("inet ")]
+    assert len(lines) == 2
+    for line, path in zip(lines, ("native", "raw"), strict=True):
+        assert "inet:127.0.0.1:" in line and "12 bytes echoed" in line and f"({path} path)" in line
+
+
+def test_echo_over_every_family_by_default() -> None:
+    result = famsock("echo", "--message", "another message")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "15 bytes echoed" in result.stdout
+    assert "FAILED" not in result.stdout
+
+
+def test_echo_of_an_unknown_family_fails() -> None:
+    result = famsock("echo", "--family", "nosuch")
+    assert result.returncode == 1
+    assert "nosuch   FAILED: no such family installed" in result.stdout
+
+
+def test_version() -> None:
+    result = famsock("--version")
+    assert result.stdout.strip() == "famsock 0.1.0 (plugin contract 1)"

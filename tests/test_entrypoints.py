@@ -1,0 +1,66 @@
+"""The entry-point scan agrees with importlib.metadata, without importing it."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from famsock._entrypoints import EntryPoint, entry_points
+
+
+def dist_info(site: Path, dirname: str, metadata: str, entry_points_txt: str | None) -> None:
+    meta = site / dirname
+    meta.mkdir(parents=True)
+    (meta / ("PKG-INFO" if dirname.endswith(".egg-info") else "METADATA")).write_text(metadata)
+    if entry_points_txt is not None:
+        (meta / "entry_points.txt").write_text(entry_points_txt)
+
+
+def test_reads_the_group_from_dist_info_and_egg_info(tmp_path: Path) -> None:
+    dist_info(tmp_path, "famsock_alpha-1.2.dist-info", "Metadata-Version: 2.1\nName: famsock-Alpha\n"
+              "Version: 1.2.post1\n\nBody: not a header\n",
+              "# comment\n[console_scripts]\nalpha = alpha:main\n\n[famsock.families]\n"
+              "alpha = famsock_alpha\nbeta = famsock_alpha.extra:plugin [fast]\n; other comment\n")
+    dist_info(tmp_path, "gamma.egg-info", "Metadata-Version: 1.0\nName: gamma\nVersion: 0.3\n",
+              "[famsock.families]\ngamma=gamma_plugin\n")
+    dist_info(tmp_path, "unrelated-1.0.dist-info", "Name: unrelated\nVersion: 1.0\n", None)
+    (tmp_path / "old_style-1.0.egg-info").write_text("Name: old-style\n")  # a file, not a directory
+    assert entry_points("famsock.families", [str(tmp_path)]) == [
+        EntryPoint("alpha", "famsock_alpha", "famsock-Alpha", "1.2.post1"),
+        EntryPoint("beta", "famsock_alpha.extra:plugin", "famsock-Alpha", "1.2.post1"),
+        EntryPoint("gamma", "gamma_plugin", "gamma", "0.3"),
+    ]
+
+
+def test_the_first_distribution_of_a_name_on_the_path_wins(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    dist_info(first, "fam-2.0.dist-info", "Name: fam\nVersion: 2.0\n", "[famsock.families]\nnew = fam2\n")
+    dist_info(second, "fam-1.0.dist-info", "Name: fam\nVersion: 1.0\n", "[famsock.families]\nold = fam1\n")
+    found = entry_points("famsock.families", [str(first), str(second), str(tmp_path / "missing")])
+    assert found == [EntryPoint("new", "fam2", "fam", "2.0")]
+
+
+def test_zip_archives_on_the_path_are_read_too(tmp_path: Path) -> None:
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("zipped-1.0.dist-info/METADATA", "Name: zipped\nVersion: 1.0\n")
+        bundle.writestr("zipped-1.0.dist-info/entry_points.txt", "[famsock.families]\nzipped = zipped\n")
+    assert entry_points("famsock.families", [str(archive)]) == [
+        EntryPoint("zipped", "zipped", "zipped", "1.0")]
+
+
+@pytest.mark.parametrize("group", ["famsock.families", "console_scripts", "pytest11"])
+def test_agrees_with_importlib_metadata_on_this_environment(group: str) -> None:
+    ours = {(e.name, e.value, e.distribution.lower().replace("_", "-")) for e in entry_points(group)}
+    theirs = {
+        (e.name, e.value.split("[")[0].strip(),
+         (e.dist.name if e.dist else "").lower().replace("_", "-"))
+        for e in importlib.metadata.entry_points(group=group)
+    }
+    assert ours == theirs
+    if group == "famsock.families":
+        assert ("inet", "famsock_inet", "famsock-inet") in ours
+

@@ -1,0 +1,244 @@
+"""Loading plugins: each failure is isolated, recorded with its reason and warned about."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import helpers
+import pytest
+from helpers import FakePlugin, make_family
+
+from famsock import FamilyConflictError, FamilyError, PluginWarning
+from famsock._entrypoints import EntryPoint
+from famsock._registry import Registry
+from famsock.contract import hookimpl
+
+
+def registry_with(*plugins: tuple[str, object]) -> Registry:
+    registry = Registry(find=list)
+    for name, plugin in plugins:
+        registry.register(plugin, name)
+    return registry
+
+
+def statuses(registry: Registry) -> dict[str, tuple[str, str]]:
+    return {p.name: (p.status, p.reason) for p in registry.plugins()}
+
+
+def test_a_valid_plugin_is_registered_in_pluggy_and_found_by_number_and_name() -> None:
+    family = make_family()
+    registry = registry_with(("demo", FakePlugin(family)))
+    assert registry.lookup(250) is family
+    assert registry.family_named("demo") is family
+    assert registry.lookup(251) is None
+    assert statuses(registry) == {"demo": ("loaded", "")}
+    assert registry.manager.get_plugin("demo") is not None
+    assert registry.constant("AF_DEMO") == 250
+
+
+@pytest.mark.parametrize(
+    ("contract", "reason"),
+    [(None, "declares no famsock_contract"), (2, "was written for famsock contract 2")],
+)
+def test_a_plugin_for_another_contract_is_skipped(contract: object, reason: str) -> None:
+    plugin = FakePlugin(make_family())
+    plugin.famsock_contract = contract  # type: ignore[assignment]
+    with pytest.warns(PluginWarning, match=reason):
+        registry = registry_with(("old", plugin), ("good", FakePlugin(make_family("good", 251))))
+    assert statuses(registry)["old"] == ("broken", f"{reason}; this famsock provides contract 1")
+    assert registry.lookup(250) is None
+    assert registry.lookup(251) is not None
+
+
+class RaisingPlugin:
+    famsock_contract = 1
+
+    @hookimpl
+    def famsock_families(self) -> list[Any]:
+        raise RuntimeError("kaboom")
+
+
+class InvalidPlugin:
+    famsock_contract = 1
+
+    @hookimpl
+    def famsock_families(self) -> list[Any]:
+        return [make_family(name="Bad Name", number=0)]
+
+
+@pytest.mark.parametrize(
+    ("plugin", "reason"),
+    [
+        (RaisingPlugin(), "famsock_families() raised RuntimeError: kaboom"),
+        (InvalidPlugin(), "invalid famsock family 'Bad Name': name must match"),
+        (FakePlugin("not a family"), "'not a family' is not a famsock.contract.Family"),
+        (FakePlugin(make_family(), make_family("other", 250)), "repeats 250 of family 'demo'"),
+        (FakePlugin(make_family("inet", 3, constant="AF_INET")), "AF_INET = 3, but it is 2 on this platform"),
+        (FakePlugin(make_family(constants={"SOCK_STREAM": 9})), "SOCK_STREAM = 9, but it is 1"),
+        (object(), "declares no famsock_contract"),
+    ],
+    ids=["hook-raises", "invalid-family", "not-a-family", "duplicate-in-plugin", "af-mismatch",
+         "constant-mismatch", "not-a-plugin"],
+)
+def test_a_broken_plugin_is_skipped_and_the_others_load(plugin: object, reason: str) -> None:
+    with pytest.warns(PluginWarning, match="skipped family plugin 'broken'"):
+        registry = registry_with(("broken", plugin), ("good", FakePlugin(make_family("good", 251))))
+    status, why = statuses(registry)["broken"]
+    assert status == "broken"
+    assert reason in why
+    assert registry.family_named("good").number == 251
+    assert "broken" not in dict(registry.manager.list_name_plugin())
+
+
+def test_a_plugin_without_the_hook_is_broken() -> None:
+    class Empty:
+        famsock_contract = 1
+
+    with pytest.warns(PluginWarning, match="implements no famsock_families hook"):
+        registry_with(("empty", Empty()))
+
+
+def test_a_hook_returning_one_family_instead_of_a_list_is_broken() -> None:
+    class Single:
+        famsock_contract = 1
+
+        @hookimpl
+        def famsock_families(self) -> Any:
+            return make_family()
+
+    with pytest.warns(PluginWarning, match="must return a list of Family"):
+        registry_with(("single", Single()))
+
+
+@pytest.mark.parametrize("clash", [{"number": 250, "name": "twin"}, {"number": 251, "name": "demo"}],
+                         ids=["same-number", "same-name"])
+def test_two_plugins_claiming_one_family_fail_on_use_naming_both(clash: dict[str, Any]) -> None:
+    with pytest.warns(PluginWarning, match="claimed by"):
+        registry = registry_with(("first", FakePlugin(make_family())),
+                                 ("second", FakePlugin(make_family(clash["name"], clash["number"]))))
+    with pytest.raises(FamilyConflictError) as caught:
+        registry.lookup(250) if clash["name"] == "twin" else registry.family_named("demo")
+    message = str(caught.value)
+    assert "plugin 'first'" in message and "plugin 'second'" in message
+    assert "FAMSOCK_BLOCK_PLUGINS" in message
+    assert isinstance(caught.value, OSError)
+
+
+def test_unrelated_families_still_work_next_to_a_conflict() -> None:
+    with pytest.warns(PluginWarning):
+        registry = registry_with(("a", FakePlugin(make_family())), ("b", FakePlugin(make_family())),
+                                 ("c", FakePlugin(make_family("other", 251))))
+    assert registry.lookup(251) is not None
+
+
+def test_constants_two_plugins_disagree_on_fail_on_use() -> None:
+    registry = registry_with(
+        ("a", FakePlugin(make_family(constants={"DEMO_X": 1, "DEMO_SAME": 5}))),
+        ("b", FakePlugin(make_family("other", 251, constants={"DEMO_X": 2, "DEMO_SAME": 5}))),
+    )
+    assert registry.constant("DEMO_SAME") == 5
+    with pytest.raises(FamilyConflictError, match=r"DEMO_X is 1 in .*'a'.* but 2 in .*'b'"):
+        registry.constant("DEMO_X")
+
+
+def test_unknown_family_names_list_the_installed_ones() -> None:
+    registry = registry_with(("demo", FakePlugin(make_family())))
+    with pytest.raises(FamilyError, match=r"no famsock family named 'nope' \(installed: demo\)"):
+        registry.family_named("nope")
+
+
+def test_registering_the_same_plugin_twice_is_refused() -> None:
+    plugin = FakePlugin(make_family())
+    with pytest.warns(PluginWarning, match="already registered"):
+        registry = registry_with(("demo", plugin), ("again", plugin))
+    assert registry.lookup(250) is not None
+
+
+# -- loading from entry points ---------------------------------------------------------------
+
+def write_module(directory: Path, name: str, source: str) -> None:
+    (directory / f"{name}.py").write_text(textwrap.dedent(source))
+
+
+GOOD_MODULE = """
+    from famsock.contract import hookimpl
+    import helpers
+    famsock_contract = 1
+
+    @hookimpl
+    def famsock_families():
+        return [helpers.make_family("{name}", {number})]
+"""
+
+
+@pytest.fixture
+def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path
+
+
+def test_entry_points_load_each_in_isolation(plugin_dir: Path) -> None:
+    write_module(plugin_dir, "fs_good_one", GOOD_MODULE.format(name="one", number=240))
+    write_module(plugin_dir, "fs_good_two", GOOD_MODULE.format(name="two", number=241))
+    write_module(plugin_dir, "fs_raises_on_import", "raise RuntimeError('bad import')\n")
+    write_module(plugin_dir, "fs_exits_on_import", "raise SystemExit(3)\n")
+    entries = [
+        EntryPoint("one", "fs_good_one", "fs-good-one", "1.0"),
+        EntryPoint("missing", "fs_no_such_module", "fs-missing", "2.0"),
+        EntryPoint("raises", "fs_raises_on_import", "fs-raises", "3.0"),
+        EntryPoint("exits", "fs_exits_on_import", "fs-exits", "4.0"),
+        EntryPoint("attr", "fs_good_one:no_such_attribute", "fs-attr", "5.0"),
+        EntryPoint("two", "fs_good_two", "fs-good-two", "1.0"),
+    ]
+    registry = Registry(find=lambda: entries, environ={})
+    with pytest.warns(PluginWarning):
+        registry.ensure_loaded()
+    found = statuses(registry)
+    assert found["one"] == found["two"] == ("loaded", "")
+    assert found["missing"][1] == ("import of 'fs_no_such_module' failed: ModuleNotFoundError: "
+                                   "No module named 'fs_no_such_module'")
+    assert found["raises"][1].endswith("failed: RuntimeError: bad import")
+    assert found["exits"][1].endswith("failed: SystemExit: 3")
+    assert "AttributeError" in found["attr"][1]
+    assert {p.name: p.source for p in registry.plugins()}["two"] == "fs-good-two 1.0"
+    assert registry.lookup(241) is not None
+
+
+def test_blocked_plugins_are_not_even_imported(plugin_dir: Path) -> None:
+    write_module(plugin_dir, "fs_blocked", GOOD_MODULE.format(name="blocked", number=242))
+    entries = [EntryPoint("blocked", "fs_blocked", "fs-blocked", "1.0")]
+    for block in ("blocked", "fs-blocked", "FS_Blocked", "other, fs_blocked"):
+        registry = Registry(find=lambda: entries, environ={"FAMSOCK_BLOCK_PLUGINS": block})
+        assert statuses(registry) == {"blocked": ("blocked", "named in FAMSOCK_BLOCK_PLUGINS")}
+        assert registry.manager.is_blocked("blocked")
+        assert "fs_blocked" not in sys.modules
+
+
+def test_autoload_can_be_switched_off() -> None:
+    def find() -> list[EntryPoint]:
+        raise AssertionError("entry points must not be read")
+
+    registry = Registry(find=find, environ={"FAMSOCK_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    assert registry.plugins() == []
+    registry.register(FakePlugin(make_family()), "by-hand")
+    assert registry.lookup(250) is not None
+
+
+def test_a_plugin_asking_the_registry_while_it_loads_does_not_recurse(plugin_dir: Path) -> None:
+    write_module(plugin_dir, "fs_curious", """
+        import helpers
+        from famsock.contract import hookimpl
+        famsock_contract = 1
+        SEEN = helpers.LOADING.constant("AF_DEMO")  # re-enters the registry that imports us
+
+        @hookimpl
+        def famsock_families():
+            return [helpers.make_family()]
+    """)
+    registry = Registry(find=lambda: [EntryPoint("curious", "fs_curious", "fs-curious", "1")], environ={})
+    helpers.LOADING = registry  # type: ignore[attr-defined]
+    assert registry.lookup(250) is not None
+    assert sys.modules["fs_curious"].SEEN is None  # nothing loaded yet when it asked
