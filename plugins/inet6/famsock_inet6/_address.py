@@ -1,0 +1,190 @@
+"""``Inet6Address`` and the parsing of user values into it: the stdlib's rules, checked loudly.
+
+Checks run as in famsock-inet: types first (host, NUL, port, flowinfo, scope_id, in the stdlib's
+order), then ranges, then the host is read or resolved. The stdlib reads the host before it
+checks the port and flowinfo ranges, so a value wrong in both ways can fail with another (still
+the stdlib's) exception type; an out-of-range value never costs a name lookup here.
+
+Where the stdlib loses information, famsock refuses or keeps it instead:
+
+- ``flowinfo`` and ``scope_id`` are C ``unsigned int`` masks in the stdlib (``-1`` becomes
+  0xffffffff, ``2**32`` becomes 0); here they must be 0-0xfffff and 0-2**32-1 (``OverflowError``).
+- The stdlib overwrites the scope a host's ``%scope`` gave with the tuple's ``scope_id`` (0 by
+  default), so ``('fe80::1%lo', 80)`` binds without a scope. Here ``%scope`` sets ``scope_id``;
+  a non-zero ``scope_id`` that disagrees with it is a ``ValueError``.
+
+Addresses are canonical: the host is ``inet_ntop``'s text without ``%scope`` (as the stdlib
+reports it since Python 3.7), the scope is in ``scope_id``.
+"""
+
+from __future__ import annotations
+
+import _socket
+import re
+from typing import Any, NamedTuple
+
+from famsock.contract import SocketSpec
+
+from ._host import ANY, BROADCAST, host_bytes, is_literal, literal, resolve, scope_text, shorten
+
+__all__ = ["Inet6Address", "from_text", "parse"]
+
+AF_INET6 = _socket.AF_INET6
+FLOWINFO_MAX = 0xFFFFF  # a 20-bit flow label: the stdlib's bound
+SCOPE_ID_MAX = 0xFFFFFFFF
+_CACHE_LIMIT = 512
+_SHAPE = "(host, port[, flowinfo[, scope_id]])"
+
+
+class _Fields(NamedTuple):
+    host: str
+    port: int
+    flowinfo: int = 0
+    scope_id: int = 0
+
+
+class Inet6Address(_Fields):
+    """An AF_INET6 socket address: equal to, hashed and unpacked like the stdlib's 4-tuple.
+
+    host
+        The IPv6 address as ``inet_ntop`` writes it (``"::1"``, ``"::ffff:127.0.0.1"``), never
+        a name and never with a ``%scope``.
+    port
+        The port, 0-65535.
+    flowinfo
+        The flow label, 0-0xfffff.
+    scope_id
+        The interface index of a link-local address (0: none), 0-2**32-1.
+
+    ``str()`` gives the text form ``inet6:[fe80::1%eth0]:80`` (``,flowinfo=0x12345`` appended
+    when the flow label is not 0).
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, host: str, port: int, flowinfo: int = 0, scope_id: int = 0) -> Inet6Address:
+        """Check and normalize; host names are refused here (``parse`` resolves them)."""
+        if not is_literal(host_bytes(host)):
+            raise ValueError(f"Inet6Address host must be an IPv6 address (with an optional %scope), "
+                             f"not a name: {host!r} (famsock.parse_address resolves names)")
+        return parse((host, port, flowinfo, scope_id))
+
+    def _replace(self, **changes: Any) -> Inet6Address:
+        return Inet6Address(**{**self._asdict(), **changes})
+
+    def __str__(self) -> str:
+        host = self.host
+        if self.scope_id:
+            host += "%" + scope_text(_socket.inet_pton(AF_INET6, host), self.scope_id)
+        text = f"inet6:[{host}]:{self.port}"
+        return f"{text},flowinfo={self.flowinfo:#07x}" if self.flowinfo else text
+
+    def __repr__(self) -> str:
+        return (f"Inet6Address(host={self.host!r}, port={self.port}, flowinfo={self.flowinfo}, "
+                f"scope_id={self.scope_id})")
+
+
+_new = tuple.__new__  # build without re-validating: for values parse() or the kernel produced
+_cache: dict[tuple[Any, ...], Inet6Address] = {}
+
+
+def parse(value: Any, spec: SocketSpec | None = None) -> Inet6Address:
+    """A user value (``(host, port[, flowinfo[, scope_id]])``, or an ``Inet6Address``) as a
+    checked, resolved address."""
+    if type(value) is Inet6Address:
+        return value
+    if type(value) is tuple:
+        try:
+            hit = _cache.get(value)
+        except TypeError:  # an unhashable member: the slow path says what is wrong
+            hit = None
+        if hit is not None:
+            # 80.0 == 80: only int fields may hit what int fields put there (spelled out: the
+            # fastest form, this is every sendto() with a plain tuple)
+            size = len(value)
+            if (type(value[1]) is int and (size < 3 or type(value[2]) is int)
+                    and (size < 4 or type(value[3]) is int)):
+                return hit
+    return _parse(value)
+
+
+def _all_int(value: tuple[Any, ...]) -> bool:
+    return all(type(field) is int for field in value[1:])
+
+
+def _parse(value: Any) -> Inet6Address:
+    if not isinstance(value, tuple):
+        raise TypeError(f"AF_INET6 address must be a tuple {_SHAPE}, not {type(value).__name__}: "
+                        f"{shorten(value)}")
+    if not 2 <= len(value) <= 4:
+        raise TypeError(f"AF_INET6 address must be a tuple {_SHAPE}, got {len(value)} items: "
+                        f"{shorten(value)}")
+    host = value[0]
+    name = host_bytes(host)
+    fields = (*value[1:], 0, 0)
+    port = _integer(fields[0], "port")
+    flowinfo = _integer(fields[1], "flowinfo")
+    scope_id = _integer(fields[2], "scope_id")
+    _check_range(port, "port", 0xFFFF)
+    _check_range(flowinfo, "flowinfo", FLOWINFO_MAX, " (0xfffff: a 20-bit flow label)")
+    _check_range(scope_id, "scope_id", SCOPE_ID_MAX)
+    packed, found_scope, looked_up = _host(name, host)
+    address: Inet6Address = _new(Inet6Address, (_socket.inet_ntop(AF_INET6, packed), port, flowinfo,
+                                                _scope(found_scope, scope_id, host)))
+    if not looked_up and type(host) is str and _all_int(value):
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[value] = address  # a literal's meaning never changes; a name's or scope's may
+    return address
+
+
+def _integer(field: Any, what: str) -> int:
+    try:
+        return int(field.__index__())
+    except AttributeError:
+        raise TypeError(f"AF_INET6 {what} must be an integer, not {type(field).__name__}: "
+                        f"{shorten(field)}") from None
+
+
+def _check_range(number: int, what: str, maximum: int, note: str = "") -> None:
+    if not 0 <= number <= maximum:
+        raise OverflowError(f"AF_INET6 {what} must be 0-{maximum}{note}, got {number}")
+
+
+def _host(name: bytes, shown: Any) -> tuple[bytes, int, bool]:
+    """(address bytes, scope_id or 0, whether it was looked up) for a host, in the stdlib's
+    order of special cases."""
+    if not name:
+        return ANY, 0, False
+    if name in BROADCAST:
+        raise OSError(f"AF_INET6 host {shorten(shown)} is the IPv4 broadcast address; IPv6 has no "
+                      "broadcast (use a multicast group such as ff02::1, or an AF_INET socket)")
+    packed = literal(name)
+    if packed is not None:
+        return packed, 0, False
+    packed, scope_id = resolve(name, shown)
+    return packed, scope_id, True
+
+
+def _scope(found: int, given: int, shown: Any) -> int:
+    """The scope: the host's ``%scope`` (or its name's) unless ``scope_id`` says otherwise."""
+    if found and given and found != given:
+        raise ValueError(f"AF_INET6 host {shorten(shown)} has scope {found}, but scope_id is {given}: "
+                         "give the scope once, or the same in both")
+    return given or found
+
+
+_TEXT = re.compile(r"\[(?P<host>[^\]]*)\]:(?P<port>[0-9]+)"
+                   r"(?:,flowinfo=(?P<flowinfo>0x[0-9a-f]+|[0-9]+))?\Z", re.ASCII | re.IGNORECASE)
+
+
+def from_text(text: str) -> Inet6Address:
+    """``"[::1]:8080"``, ``"[fe80::1%eth0]:80,flowinfo=0x12345"`` (the text after ``inet6:``) as
+    an address; names (in the brackets) are resolved, ``flowinfo`` is decimal or 0x-hex."""
+    match = _TEXT.match(text)
+    if match is None:
+        raise ValueError(f"inet6 address text must be [HOST]:PORT or [HOST]:PORT,flowinfo=N, "
+                         f"got {text!r}")
+    flow = match["flowinfo"] or "0"
+    flowinfo = int(flow[2:], 16) if flow[:2].lower() == "0x" else int(flow)
+    return parse((match["host"], int(match["port"]), flowinfo))

@@ -1,0 +1,50 @@
+"""``struct sockaddr_in6`` bytes <-> ``Inet6Address``: pure functions.
+
+Layout (28 bytes, <netinet/in.h>): sin6_family (host order) 0:2, sin6_port (big-endian) 2:2,
+sin6_flowinfo (big-endian, as <linux/in6.h> says) 4:4, sin6_addr 8:16, sin6_scope_id (host
+order) 24:4. The tests check all of it against bytes the C library produced.
+"""
+
+from __future__ import annotations
+
+import _socket
+import struct
+import sys
+
+from famsock.contract import SocketSpec
+
+from ._address import Inet6Address
+
+__all__ = ["SOCKADDR_IN6_SIZE", "decode", "encode", "from_native"]
+
+AF_INET6 = _socket.AF_INET6
+SOCKADDR_IN6_SIZE = 28
+_FAMILY = AF_INET6.to_bytes(2, sys.byteorder)
+_NETWORK_ORDER = struct.Struct("!HI16s")  # sin6_port, sin6_flowinfo, sin6_addr
+_SCOPE_ID = struct.Struct("=I")  # native order, standard size
+_new = tuple.__new__
+_pton = _socket.inet_pton
+_ntop = _socket.inet_ntop
+
+
+def encode(address: Inet6Address) -> bytes:
+    return (_FAMILY + _NETWORK_ORDER.pack(address.port, address.flowinfo, _pton(AF_INET6, address.host))
+            + _SCOPE_ID.pack(address.scope_id))
+
+
+def decode(data: bytes, spec: SocketSpec | None = None) -> Inet6Address:
+    """The address the bytes hold. The flowinfo is kept whole (as the stdlib reports it), even
+    beyond the 20 bits ``parse`` takes."""
+    if len(data) != SOCKADDR_IN6_SIZE:
+        raise ValueError(f"a sockaddr_in6 is {SOCKADDR_IN6_SIZE} bytes, got {len(data)}: {data.hex()}")
+    family = int.from_bytes(data[:2], sys.byteorder)
+    if family != AF_INET6:
+        raise ValueError(f"not an AF_INET6 sockaddr: sa_family is {family}")
+    port, flowinfo, packed = _NETWORK_ORDER.unpack_from(data, 2)
+    (scope_id,) = _SCOPE_ID.unpack_from(data, 24)
+    return _new(Inet6Address, (_ntop(AF_INET6, packed), port, flowinfo, scope_id))
+
+
+def from_native(value: tuple[str, int, int, int], spec: SocketSpec | None = None) -> Inet6Address:
+    """The stdlib's ``(host, port, flowinfo, scope_id)`` result: already canonical, so no checks."""
+    return _new(Inet6Address, value)
