@@ -135,8 +135,10 @@ class Family:
     socket_types
         The ``SOCK_*`` types this family supports.
     parse
-        ``parse(value, spec) -> address``: validate a user value (a typed address included),
-        resolving names if the family has any. Raises the stdlib's exception types: ``TypeError``
+        ``parse(value, spec) -> address``: validate a user value, resolving names if the family
+        has any. An instance of ``address_type`` is valid by construction, so ``parse`` returns
+        it unchanged and famsock may skip the call for it: constructors and ``decode`` must
+        only ever produce valid addresses. Raises the stdlib's exception types: ``TypeError``
         for a wrong shape or type, ``OverflowError`` for an integer out of range, ``ValueError``
         or ``OSError`` for a bad value, ``socket.gaierror`` for an unresolvable name.
     encode

@@ -227,8 +227,7 @@ def test_accept_closes_the_new_connection_when_its_address_cannot_be_decoded(
         def broken(*args: object) -> object:
             raise ValueError("undecodable")
 
-        monkeypatch.setattr(path, "_from_native" if syscall_path == "native" else "_decode", broken)
-        monkeypatch.setattr(path, "_memo" if syscall_path == "native" else "_decoded", {})
+        monkeypatch.setattr(path, "address", broken)
         with stdlib.create_connection(address):
             before = open_fds()
             with pytest.raises(ValueError, match="undecodable"):
