@@ -15,6 +15,7 @@ import platform
 import socket as stdlib
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -103,10 +104,12 @@ def connect_cycles(make: Callable[..., Any]) -> Work:
 
 def cold_start(module: str) -> Work:
     code = f"import {module} as s\ns.socket(s.AF_INET, s.SOCK_STREAM).close()"
+    # Not from a source checkout: `python -c` would import ./famsock instead of the installed one.
+    neutral = tempfile.gettempdir()
 
     def work(n: int) -> None:
         for _ in range(n):
-            subprocess.run([sys.executable, "-c", code], check=True)
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=neutral)
 
     return work
 

@@ -79,7 +79,7 @@ def _serve_connection(server: socket) -> None:
     conn, _ = server.accept()
     with conn:
         while True:
-            data = conn.recv(1024)
+            data = conn.recv(65536)  # whole SEQPACKET records: a shorter read would cut them
             if not data:
                 break
             conn.sendall(data)
@@ -95,7 +95,7 @@ def _call_connected(client: socket, address: Any, message: bytes, loopback: Loop
     client.sendall(message)
     received = b""
     while len(received) < len(message):
-        data = client.recv(1024)
+        data = client.recv(65536)
         if not data:
             break
         received += data

@@ -10,9 +10,10 @@
 
 A path is chosen once per socket, at its first address-taking call, and shared by every socket of
 the same (family, type, proto): each path carries the ``SocketSpec`` its plugin calls get. Typed
-addresses are immutable and equal addresses encode alike (the contract), so paths memoize
-``encode``/``decode``/``from_native`` in small dicts; ``parse`` is the plugin's to cache, since
-only it knows when a value's meaning can change (host names do).
+addresses are immutable and valid by construction (the contract), so paths skip ``parse`` for
+them and memoize ``decode``/``from_native`` by the kernel's bytes or the stdlib's value; user
+values are the plugin's to cache in ``parse``, since only it knows when a value's meaning can
+change (host names do).
 """
 
 from __future__ import annotations
@@ -57,56 +58,102 @@ def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
     return value
 
 
+class _Never:
+    """A type no value has: the ``direct_type`` of paths that offer no shortcut."""
+
+
+_NO_RECENT: list[tuple[Any, Any]] = [(_Never, None)]  # a recent pair no value matches
+
+
+class _Typed:
+    """The typed-address classes of one family, learnt from what ``parse`` and ``decode`` return.
+
+    Their instances are valid by construction (the contract), so they skip ``parse``. Learnt
+    rather than declared: a family may return several classes under one ``address_type``
+    (UNIX: path, abstract, unnamed), and ``type(v) in set`` is cheaper than ``isinstance``.
+    """
+
+    __slots__ = ("classes", "parse", "spec")
+
+    def __init__(self, family: Family, spec: SocketSpec) -> None:
+        self.classes = {family.address_type}
+        self.parse = family.parse
+        self.spec = spec
+
+    def parsed(self, value: Any) -> Any:
+        address = self.parse(value, self.spec)
+        self.classes.add(type(address))
+        return address
+
+    def learnt(self, address: Any) -> Any:
+        self.classes.add(type(address))
+        return address
+
+
 class NativePath:
     """Plugin-validated values into the interpreter's C methods; results back through the plugin.
 
     The operations are closures over the family's functions, built once per path: a UDP round
     trip has a budget of ~0.2 µs (3.8 µs in the stdlib, goal 0.95x), and attribute lookups and
-    frames are what spend it. A value that already is the family's typed address skips ``parse``
-    (the contract: ``parse(address) is address``).
+    frames are what spend it. Typed addresses skip ``parse`` (see :class:`_Typed`); ``sendto``
+    keeps its last (address, native value) pair, matched by identity: a reply to a memoized
+    ``recvfrom`` sender, or a client's fixed destination, costs one comparison.
+
+    Two shortcuts for the socket object's hottest methods (``sendto``, ``recvfrom``):
+    ``direct_type``, the type whose values the C methods take as they are (the typed address,
+    when the family has no ``to_native``), and ``results``, the memo from C results to typed
+    addresses.
     """
 
     name = "native"
-    __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "family", "getpeername",
-                 "getsockname", "recvfrom", "recvfrom_into", "sendto", "spec")
+    __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "direct_type", "family",
+                 "getpeername", "getsockname", "recent", "recvfrom", "recvfrom_into", "results",
+                 "sendto", "spec")
 
     def __init__(self, family: Family, spec: SocketSpec) -> None:
         assert family.native is not None
         self.family = family
         self.spec = spec
-        parse, address_type = family.parse, family.address_type
+        typed = _Typed(family, spec)
+        classes, parsed, learnt = typed.classes, typed.parsed, typed.learnt
         to_native, from_native = family.native.to_native, family.native.from_native
         memo: dict[Any, Any] = {None: None}
+        recent: list[tuple[Any, Any]] = [(_Never, None)]  # one pair, replaced whole: thread-safe
 
         def native(value: Any) -> Any:
-            if type(value) is not address_type:
-                value = parse(value, spec)
+            if type(value) not in classes:
+                value = parsed(value)
             return value if to_native is None else to_native(value)
 
         def address(result: Any) -> Any:
             try:
                 return memo[result]
             except KeyError:
-                return _remember(memo, result, from_native(result, spec))
+                return _remember(memo, result, learnt(from_native(result, spec)))
             except TypeError:  # an unhashable native form: nothing to memoize
-                return from_native(result, spec)
+                return learnt(from_native(result, spec))
 
         def sendto(sock: StdSocket, data: Any, flags: Any, value: Any) -> int:
-            if type(value) is not address_type:
-                value = parse(value, spec)
-            return _c_sendto(sock, data, flags, value if to_native is None else to_native(value))
+            last = recent[0]
+            if value is last[0]:
+                return _c_sendto(sock, data, flags, last[1])
+            if type(value) not in classes:
+                value = parsed(value)
+            result = value if to_native is None else to_native(value)
+            recent[0] = (value, result)
+            return _c_sendto(sock, data, flags, result)
 
         def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, Any]:
             data, result = _c_recvfrom(sock, bufsize, flags)
-            try:
-                return data, memo[result]
-            except (KeyError, TypeError):
-                return data, address(result)
+            return data, address(result)
 
         def recvfrom_into(sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, Any]:
             received, result = _c_recvfrom_into(sock, buffer, nbytes, flags)
             return received, address(result)
 
+        self.direct_type = family.address_type if to_native is None else _Never
+        self.results = memo
+        self.recent = recent
         self.address = address
         self.sendto = sendto
         self.recvfrom = recvfrom
@@ -122,63 +169,77 @@ class NativePath:
 class RawPath:
     """Plugin-encoded sockaddr bytes into libc; the bytes the kernel returns decoded by the plugin.
 
-    Built like :class:`NativePath`, for the same reason; ``encode``/``decode`` are memoized.
+    Built like :class:`NativePath`, for the same reasons. ``decode`` is memoized by the sockaddr
+    bytes; ``encode`` through ``sendto``'s last pair only, since a dict keyed by typed addresses
+    costs more than encoding when their hash is Python code.
     """
 
     name = "raw"
     __slots__ = NativePath.__slots__
 
     def __init__(self, family: Family, spec: SocketSpec) -> None:
+        from . import _raw_syscalls as raw  # noqa: PLC0415 - ctypes only once a raw path exists
+
         self.family = family
         self.spec = spec
-        parse, address_type = family.parse, family.address_type
+        typed = _Typed(family, spec)
+        classes, parsed, learnt = typed.classes, typed.parsed, typed.learnt
         encode, decode = family.encode, family.decode
-        encoded: dict[Any, bytes] = {}
+        raw_sendto, raw_recvfrom, raw_connect = raw.sendto, raw.recvfrom, raw.connect
         decoded: dict[Any, Any] = {None: None}
+        recent: list[tuple[Any, bytes]] = [(_Never, b"")]  # one pair, replaced whole: thread-safe
 
         def sockaddr(value: Any) -> bytes:
-            if type(value) is not address_type:
-                value = parse(value, spec)
-            try:
-                return encoded[value]
-            except KeyError:
-                return _remember(encoded, value, encode(value))  # type: ignore[no-any-return]
+            return encode(value if type(value) in classes else parsed(value))
 
         def address(data: bytes | None) -> Any:
             try:
                 return decoded[data]
             except KeyError:
-                return _remember(decoded, data, decode(data, spec)) if data is not None else None
+                return _remember(decoded, data, learnt(decode(data, spec))) if data is not None else None
 
-        def connect(sock: StdSocket, value: Any) -> None:
-            code = raw.connect(sock, sockaddr(value))
-            if code:
-                raise OSError(code, os.strerror(code))
-
-        def connect_ex(sock: StdSocket, value: Any) -> int:
-            encoded_address = sockaddr(value)
-            try:
-                code: int = raw.connect(sock, encoded_address)
-            except TimeoutError:
-                return errno.EWOULDBLOCK  # what the stdlib's connect_ex() returns on a timeout
-            return code
+        def sendto(sock: StdSocket, data: Any, flags: Any, value: Any) -> int:
+            last = recent[0]
+            if value is last[0]:
+                return raw_sendto(sock, data, flags, last[1])
+            if type(value) not in classes:
+                value = parsed(value)
+            encoded = encode(value)
+            recent[0] = (value, encoded)
+            return raw_sendto(sock, data, flags, encoded)
 
         def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, Any]:
-            data, result = raw.recvfrom(sock, bufsize, flags)
+            data, result = raw_recvfrom(sock, bufsize, flags)
             try:
                 return data, decoded[result]
             except KeyError:
                 return data, address(result)
 
+        def connect(sock: StdSocket, value: Any) -> None:
+            code = raw_connect(sock, sockaddr(value))
+            if code:
+                raise OSError(code, os.strerror(code))
+
+        def connect_ex(sock: StdSocket, value: Any) -> int:
+            encoded = sockaddr(value)
+            try:
+                code: int = raw_connect(sock, encoded)
+            except TimeoutError:
+                return errno.EWOULDBLOCK  # what the stdlib's connect_ex() returns on a timeout
+            return code
+
         def recvfrom_into(sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, Any]:
             received, result = raw.recvfrom_into(sock, buffer, nbytes, flags)
             return received, address(result)
 
+        self.direct_type = _Never
+        self.results = None
+        self.recent = _NO_RECENT
         self.address = address
         self.bind = lambda sock, value: raw.bind(sock, sockaddr(value))
         self.connect = connect
         self.connect_ex = connect_ex
-        self.sendto = lambda sock, data, flags, value: raw.sendto(sock, data, flags, sockaddr(value))
+        self.sendto = sendto
         self.recvfrom = recvfrom
         self.recvfrom_into = recvfrom_into
         self.accept = raw.accept
@@ -190,6 +251,9 @@ class StdlibPath:
     """No plugin claims the family: exactly the stdlib's behaviour and results."""
 
     name = "stdlib"
+    direct_type = _Never
+    results = None
+    recent = _NO_RECENT
     __slots__ = ("spec",)
 
     def __init__(self, spec: SocketSpec) -> None:
@@ -242,7 +306,6 @@ _paths: dict[tuple[int, int, int], Path] = {}
 _paths_generation = -1
 _lock = _thread.allocate_lock()  # not threading: import famsock stays light
 _registry: Registry | None = None
-raw: Any = None  # famsock._raw_syscalls, once a raw path exists
 
 
 def set_syscall_path(mode: str) -> str:
@@ -288,12 +351,8 @@ def _spec(number: int, type: int, proto: int) -> SocketSpec:
 
 
 def _new_path(family: Family | None, spec: SocketSpec) -> Path:
-    global raw
     if family is None:
         return StdlibPath(spec)
     if _mode == "raw" or family.native is None:
-        from . import _raw_syscalls  # noqa: PLC0415 - ctypes only when a raw path exists
-
-        raw = _raw_syscalls
         return RawPath(family, spec)
     return NativePath(family, spec)

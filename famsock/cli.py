@@ -11,7 +11,7 @@ from typing import Any
 from . import __version__
 from ._availability import availability
 from ._echo import echo
-from ._paths import set_syscall_path
+from ._paths import get_syscall_path, set_syscall_path
 from ._registry import FamilyClaim, registry
 from .contract import CONTRACT_VERSION
 
@@ -29,14 +29,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     families.add_argument("--json", action="store_true", help="one JSON object per line")
     run = commands.add_parser("echo", help="run the echo server and client over every available family")
     run.add_argument("--family", action="append", metavar="NAME", help="only this family (repeatable)")
-    run.add_argument("--path", choices=("auto", "raw", "both"), default="auto",
-                     help="syscall path: native where possible (auto), raw, or both in turn")
+    run.add_argument("--path", choices=("auto", "raw", "both"), default=None,
+                     help="syscall path: native where possible (auto), raw, or both in turn "
+                          "(default: FAMSOCK_SYSCALL_PATH, else auto)")
     run.add_argument("--message", default="Hello, world", help="what to echo")
     run.add_argument("--timeout", type=float, default=5.0, help="seconds before giving up")
     args = parser.parse_args(argv)
     if args.command == "families":
         return _families(args.json)
-    return _echo(args.family, args.path, args.message.encode(), args.timeout)
+    return _echo(args.family, args.path or get_syscall_path(), args.message.encode(), args.timeout)
 
 
 def _family_rows() -> list[dict[str, Any]]:

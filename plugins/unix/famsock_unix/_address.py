@@ -40,6 +40,7 @@ __all__ = [
     "from_sun_path",
     "from_text",
     "parse",
+    "path_too_long",
 ]
 
 SUN_PATH_SIZE = 108  # sizeof(((struct sockaddr_un *)0)->sun_path) on Linux
@@ -251,10 +252,7 @@ def parse(value: Any, spec: SocketSpec | None = None) -> UnixAddress:
     elif kind is bytes:
         hit = _bytes_cache.get(value)
     elif isinstance(value, UnixAddress):
-        if isinstance(value, UnixPathAddress) and len(value._sun_path) > MAX_PATH:
-            # a 108-byte path the kernel reported: no room for the NUL
-            _path_too_long(value._sun_path, value)  # (the stdlib refuses it too)
-        return value
+        return value  # valid by construction, a 108-byte path the kernel reported included
     else:
         return _parse(_bytes_of(value), value)
     if hit is None:
@@ -302,11 +300,11 @@ def _parse(data: bytes, shown: object) -> UnixAddress:
         raise ValueError(f"AF_UNIX path must not contain a NUL byte (found at byte {nul}; the stdlib "
                          f"would silently use only the part before it): {_shorten(shown)}")
     if len(data) > MAX_PATH:
-        _path_too_long(data, shown)
+        path_too_long(data, shown)
     return from_sun_path(data)
 
 
-def _path_too_long(data: bytes, shown: object) -> NoReturn:
+def path_too_long(data: bytes, shown: object) -> NoReturn:
     raise OSError(f"AF_UNIX path too long: {len(data)} bytes, the limit is {MAX_PATH} (sun_path holds "
                   f"{SUN_PATH_SIZE} bytes, the path's terminating NUL included): {_shorten(shown)}")
 

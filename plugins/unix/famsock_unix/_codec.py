@@ -16,12 +16,10 @@ from __future__ import annotations
 import _socket
 import os
 import sys
-from operator import attrgetter
-from typing import Any
 
 from famsock.contract import SocketSpec
 
-from ._address import SUN_PATH_SIZE, UnixAddress, UnixPathAddress, from_sun_path
+from ._address import MAX_PATH, SUN_PATH_SIZE, UnixAddress, UnixPathAddress, from_sun_path, path_too_long
 
 __all__ = ["SOCKADDR_UN_SIZE", "decode", "encode", "from_native", "to_native"]
 
@@ -68,6 +66,14 @@ def from_native(value: str | bytes, spec: SocketSpec | None = None) -> UnixAddre
     raise ValueError(f"not an AF_UNIX address from the stdlib: {value!r}")
 
 
-#: The value the stdlib's C methods get: the bytes, so that nothing is encoded twice. A parsed
-#: address holds no NUL in a path and fits sun_path, so the C code cannot truncate it.
-to_native: Any = attrgetter("_sun_path")
+def to_native(address: UnixAddress) -> bytes:
+    """The value the stdlib's C methods get: the bytes, so that nothing is encoded twice.
+
+    A parsed address holds no NUL in a path and fits sun_path, so the C code cannot truncate it.
+    A 108-byte path (only the kernel reports one) has no room for the NUL the interpreter needs:
+    the raw path reaches it, the native path refuses it with the limit named.
+    """
+    sun_path = address._sun_path
+    if len(sun_path) > MAX_PATH and type(address) is UnixPathAddress:
+        path_too_long(sun_path, address)
+    return sun_path
