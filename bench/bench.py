@@ -136,7 +136,8 @@ def figures(scale: float) -> list[tuple[str, str, Callable[[], tuple[Work, Work]
 
             def pair(family: str = family, path: str = path) -> tuple[Work, Work]:
                 with famsock.testing.syscall_path("auto" if path == "native" else "raw"):
-                    return datagram_round_trip(stdlib.socket, family), datagram_round_trip(famsock.socket, family)
+                    theirs = datagram_round_trip(stdlib.socket, family)
+                    return theirs, datagram_round_trip(famsock.socket, family)
 
             goal = ">= 0.95" if path == "native" else ">= 0.80"
             rows.append((f"UDP sendto+recvfrom, {family}, {path} path", goal, pair, int(20000 * scale)))
@@ -152,7 +153,8 @@ def figures(scale: float) -> list[tuple[str, str, Callable[[], tuple[Work, Work]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7, help="alternating rounds per side (default 7)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply operation counts")
     args = parser.parse_args()
