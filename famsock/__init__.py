@@ -15,27 +15,55 @@ from __future__ import annotations
 import _socket
 import socket as _std
 from socket import (  # the stdlib's own objects: `except famsock.error` catches socket.error
+    CMSG_LEN,
+    CMSG_SPACE,
     AddressFamily,
     AddressInfo,
     MsgFlag,
+    SocketIO,
     SocketKind,
+    close,
+    dup,
     error,
     gaierror,
     getdefaulttimeout,
+    getfqdn,
+    gethostbyaddr,
+    gethostbyname,
+    gethostbyname_ex,
     gethostname,
+    getnameinfo,
+    getprotobyname,
+    getservbyname,
+    getservbyport,
     herror,
     htonl,
     htons,
+    if_indextoname,
+    if_nameindex,
+    if_nametoindex,
     inet_aton,
     inet_ntoa,
     ntohl,
     ntohs,
+    recv_fds,
+    send_fds,
     setdefaulttimeout,
+    sethostname,
     timeout,
 )
 
+from ._connections import (
+    create_connection,
+    create_server,
+    fromfd,
+    has_dualstack_ipv6,
+    socketpair,
+    to_stdlib,
+)
 from ._constants import GENERIC_CONSTANTS as _GENERIC_CONSTANTS
 from ._errors import FamilyConflictError, FamilyError, PluginWarning
+from ._lookups import getaddrinfo, inet_ntop, inet_pton
 from ._paths import get_syscall_path, set_syscall_path
 from ._socket_object import socket
 
@@ -45,13 +73,13 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "AddressFamily", "AddressInfo", "FamilyConflictError", "FamilyError", "MsgFlag", "PluginWarning",
-    "SocketKind", "SocketType", "error", "gaierror", "get_syscall_path", "getdefaulttimeout",
-    "gethostname", "has_ipv6", "herror", "htonl", "htons", "inet_aton", "inet_ntoa", "ntohl", "ntohs",
-    "set_syscall_path", "setdefaulttimeout", "socket", "timeout",
+# The stdlib's public names (its family constants resolve through __getattr__), then famsock's.
+__all__ = [  # noqa: PLE0604 - starts from the stdlib's list
+    *_std.__all__,
+    "AddressInfo", "FamilyConflictError", "FamilyError", "MsgFlag", "PluginWarning", "SocketIO",
+    "address_from_text", "decode", "encode", "family", "get_syscall_path", "hookimpl",
+    "parse_address", "set_syscall_path", "to_stdlib",
 ]
-__all__ += list(_GENERIC_CONSTANTS)
 
 globals().update(_GENERIC_CONSTANTS)
 SocketType = _std.SocketType

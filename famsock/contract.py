@@ -160,6 +160,10 @@ class Family:
         famsock try to open one of each loopback's (or the first supported) socket type.
     summary
         One line for ``famsock families``.
+    pton, ntop
+        ``famsock.inet_pton``/``inet_ntop`` for this family: text to packed bytes and back
+        (``None``: the platform's, as the stdlib). Errors as the stdlib's: ``OSError`` for text
+        that is not an address, ``ValueError`` for packed bytes of the wrong length.
     """
 
     name: str
@@ -176,6 +180,8 @@ class Family:
     loopbacks: Sequence[Loopback] = ()
     probe: Callable[[], Availability] | None = None
     summary: str = ""
+    pton: Callable[[str], bytes] | None = None
+    ntop: Callable[[Any], str] | None = None
 
     def __post_init__(self) -> None:
         problems = list(_problems(self))
@@ -217,9 +223,10 @@ def _problems(family: Family) -> list[str]:
     loopbacks: tuple[object, ...] = tuple(family.loopbacks)
     problems.extend(f"loopbacks must hold famsock.contract.Loopback, got {loopback!r}"
                     for loopback in loopbacks if not isinstance(loopback, Loopback))
-    probe: object = family.probe
-    if probe is not None and not callable(probe):
-        problems.append("probe must be callable or None")
+    for hook in ("probe", "pton", "ntop"):
+        optional: object = getattr(family, hook)
+        if optional is not None and not callable(optional):
+            problems.append(f"{hook} must be callable or None")
     return problems
 
 

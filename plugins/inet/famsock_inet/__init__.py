@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from famsock.contract import Family, Loopback, Native, hookimpl
 
 from ._address import InetAddress, from_text, parse
-from ._codec import decode, encode, from_native
+from ._codec import decode, encode, from_native, ntop, pton
 from ._constants import CONSTANTS
 
 __all__ = ["FAMILY", "InetAddress", "famsock_families"]
@@ -36,6 +36,8 @@ FAMILY = Family(
         Loopback(_socket.SOCK_STREAM, lambda: ("127.0.0.1", 0)),
         Loopback(_socket.SOCK_DGRAM, lambda: ("127.0.0.1", 0)),
     ),
+    pton=pton,
+    ntop=ntop,
     summary="IPv4: (host, port)",
 )
 

@@ -14,7 +14,7 @@ from famsock.contract import SocketSpec
 
 from ._address import InetAddress
 
-__all__ = ["SOCKADDR_IN_SIZE", "decode", "encode", "from_native"]
+__all__ = ["SOCKADDR_IN_SIZE", "decode", "encode", "from_native", "ntop", "pton"]
 
 AF_INET = _socket.AF_INET
 SOCKADDR_IN_SIZE = 16
@@ -40,3 +40,22 @@ def decode(data: bytes, spec: SocketSpec | None = None) -> InetAddress:
 def from_native(value: tuple[str, int], spec: SocketSpec | None = None) -> InetAddress:
     """The stdlib's ``(host, port)`` result: already canonical, so no checks."""
     return _new(InetAddress, value)
+
+
+def pton(text: str) -> bytes:
+    """``famsock.inet_pton(AF_INET, text)``: the platform's reading, with a clearer message."""
+    try:
+        return _socket.inet_pton(AF_INET, text)
+    except OSError:
+        raise OSError(f"illegal IP address string passed to inet_pton: {text!r} is not an AF_INET "
+                      "address") from None
+
+
+def ntop(packed: object) -> str:
+    """``famsock.inet_ntop(AF_INET, packed)``: 4 bytes as text, as the platform writes them."""
+    try:
+        return _socket.inet_ntop(AF_INET, packed)  # type: ignore[arg-type]
+    except ValueError:
+        size = memoryview(packed).nbytes  # type: ignore[arg-type]
+        raise ValueError(f"invalid length of packed IP address string: AF_INET needs 4 bytes, "
+                         f"got {size}") from None

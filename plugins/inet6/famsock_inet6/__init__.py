@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from famsock.contract import Family, Loopback, Native, hookimpl
 
 from ._address import Inet6Address, from_text, parse
-from ._codec import decode, encode, from_native
+from ._codec import decode, encode, from_native, ntop, pton
 from ._constants import CONSTANTS
 
 __all__ = ["FAMILY", "Inet6Address", "famsock_families"]
@@ -38,6 +38,8 @@ FAMILY = Family(
         Loopback(_socket.SOCK_STREAM, lambda: ("::1", 0)),
         Loopback(_socket.SOCK_DGRAM, lambda: ("::1", 0)),
     ),
+    pton=pton,
+    ntop=ntop,
     summary="IPv6: (host, port, flowinfo, scope_id)",
 )
 

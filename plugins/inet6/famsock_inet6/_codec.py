@@ -15,7 +15,7 @@ from famsock.contract import SocketSpec
 
 from ._address import Inet6Address
 
-__all__ = ["SOCKADDR_IN6_SIZE", "decode", "encode", "from_native"]
+__all__ = ["SOCKADDR_IN6_SIZE", "decode", "encode", "from_native", "ntop", "pton"]
 
 AF_INET6 = _socket.AF_INET6
 SOCKADDR_IN6_SIZE = 28
@@ -48,3 +48,22 @@ def decode(data: bytes, spec: SocketSpec | None = None) -> Inet6Address:
 def from_native(value: tuple[str, int, int, int], spec: SocketSpec | None = None) -> Inet6Address:
     """The stdlib's ``(host, port, flowinfo, scope_id)`` result: already canonical, so no checks."""
     return _new(Inet6Address, value)
+
+
+def pton(text: str) -> bytes:
+    """``famsock.inet_pton(AF_INET6, text)``: the platform's reading, with a clearer message."""
+    try:
+        return _socket.inet_pton(AF_INET6, text)
+    except OSError:
+        raise OSError(f"illegal IP address string passed to inet_pton: {text!r} is not an AF_INET6 "
+                      "address") from None
+
+
+def ntop(packed: object) -> str:
+    """``famsock.inet_ntop(AF_INET6, packed)``: 16 bytes as text, as the platform writes them."""
+    try:
+        return _socket.inet_ntop(AF_INET6, packed)  # type: ignore[arg-type]
+    except ValueError:
+        size = memoryview(packed).nbytes  # type: ignore[arg-type]
+        raise ValueError(f"invalid length of packed IP address string: AF_INET6 needs 16 bytes, "
+                         f"got {size}") from None
