@@ -1,4 +1,4 @@
-"""The socket documentation's echo programs run on famsock with only `import famsock as socket`.
+"""The socket documentation's four echo programs run on famsock with only `import famsock as socket`.
 
 They are run as written (tests/seed_programs/), as separate processes, on the fixed port the
 documentation uses; the same programs with `import socket` are the reference.
@@ -65,9 +65,10 @@ def port_is_free() -> None:
 
 @pytest.mark.usefixtures("port_is_free")
 @pytest.mark.parametrize("module", ["famsock", "socket"])
-def test_ipv4_echo_server_and_client(module: str, tmp_path: Path) -> None:
-    server = (PROGRAMS / "echo_server_v4.py").read_text()
-    client = (PROGRAMS / "echo_client_v4.py").read_text()
+@pytest.mark.parametrize("programs", ["v4", "v46"], ids=["ipv4", "ipv4-ipv6-getaddrinfo"])
+def test_echo_server_and_client(module: str, programs: str, tmp_path: Path) -> None:
+    server = (PROGRAMS / f"echo_server_{programs}.py").read_text()
+    client = (PROGRAMS / f"echo_client_{programs}.py").read_text()
     if module == "socket":
         server = server.replace("import famsock as socket", "import socket")
         client = client.replace("import famsock as socket", "import socket")
