@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import _socket
 import contextlib
+import errno
 import os
 import socket as _std
 import sys
@@ -66,8 +67,15 @@ def to_stdlib(sock: _std.socket) -> _std.socket:
     The timeout carries over; addresses are then the stdlib's forms, handled by the stdlib."""
     timeout = sock.gettimeout()
     family, kind, proto = sock.family, sock.type, sock.proto
-    plain = _std.socket(family, kind, proto, fileno=sock.detach())
-    plain.settimeout(timeout)
+    fd = sock.detach()
+    if fd == -1:  # closed: what any other call on it raises, not socket()'s ValueError
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+    try:
+        plain = _std.socket(family, kind, proto, fileno=fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    plain.settimeout(timeout)  # after socket(): it gives an fd the default timeout
     return plain
 
 
