@@ -14,6 +14,11 @@ addresses are immutable and valid by construction (the contract), so paths skip 
 them and memoize ``decode``/``from_native`` by the kernel's bytes or the stdlib's value; user
 values are the plugin's to cache in ``parse``, since only it knows when a value's meaning can
 change (host names do).
+
+``sendmsg``/``recvmsg``/``recvmsg_into`` take the same routes, their ancillary data untouched by
+the plugin. Should a received address fail to convert, the descriptors that came with the
+message (SCM_RIGHTS) are closed before the error propagates, as the stdlib does with its own
+failures: nobody else could ever close them.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ import _socket
 import _thread
 import errno
 import os
+from operator import index
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from socket import socket as StdSocket
     from typing import Any
 
@@ -48,6 +55,13 @@ _c_recvfrom_into = _ss.recvfrom_into
 _c_accept = _ss._accept  # type: ignore[attr-defined]
 _c_getsockname = _ss.getsockname
 _c_getpeername = _ss.getpeername
+_c_sendmsg = _ss.sendmsg
+_c_recvmsg = _ss.recvmsg
+_c_recvmsg_into = _ss.recvmsg_into
+_INT_MIN, _INT_MAX = -0x80000000, 0x7FFFFFFF
+_SOL_SOCKET = _socket.SOL_SOCKET
+_SCM_RIGHTS = _socket.SCM_RIGHTS
+_FD_SIZE = memoryview(bytes(8)).cast("i").itemsize  # sizeof(int), without importing struct
 
 
 def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
@@ -56,6 +70,61 @@ def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
         memo[None] = None
     memo[key] = value
     return value
+
+
+def _c_int(value: Any) -> int:
+    """``flags`` as the stdlib's C methods take it (``__index__``, a C int), checked before the
+    address is parsed: the C methods parse their arguments before they look at an address."""
+    number = index(value)
+    if not _INT_MIN <= number <= _INT_MAX:
+        side = "greater than maximum" if number > 0 else "less than minimum"
+        raise OverflowError(f"signed integer is {side}: {number}")
+    return number
+
+
+def _close_fds(ancdata: list[tuple[int, int, bytes]]) -> None:
+    """Close the descriptors SCM_RIGHTS items of a recvmsg() result brought, when the result
+    cannot reach the caller (its address fails to convert): nobody else would ever close them.
+    The stdlib does the same when it fails to build a result."""
+    from contextlib import suppress  # noqa: PLC0415 - an error path: import famsock stays light
+
+    for level, kind, data in ancdata:
+        if level == _SOL_SOCKET and kind == _SCM_RIGHTS:
+            for fd in memoryview(data[:len(data) - len(data) % _FD_SIZE]).cast("i"):
+                with suppress(OSError):
+                    os.close(fd)
+
+
+def _typed(result: tuple[Any, list[tuple[int, int, bytes]], int, Any], address: Callable[[Any], Any]
+           ) -> tuple[Any, list[tuple[int, int, bytes]], int, Any]:
+    """A recvmsg() result with its address typed; received descriptors closed if that fails."""
+    data, ancdata, flags, native = result
+    try:
+        return data, ancdata, flags, address(native)
+    except BaseException:
+        _close_fds(ancdata)
+        raise
+
+
+def _message_calls(send: Callable[..., int], receive: Callable[..., Any], receive_into: Callable[..., Any],
+                   convert: Callable[[Any], Any], address: Callable[[Any], Any]) -> tuple[Any, Any, Any]:
+    """A path's ``sendmsg``, ``recvmsg`` and ``recvmsg_into``, over its own calls (the C methods or
+    the raw bridge): ``convert`` turns a user's address into what ``send`` takes, ``address``
+    turns what the receivers return into a typed address. ``flags`` is checked first, as the C
+    method parses its arguments before it reads the address."""
+
+    def sendmsg(sock: StdSocket, buffers: Any, ancdata: Any, flags: Any, value: Any) -> int:
+        if type(flags) is not int or not _INT_MIN <= flags <= _INT_MAX:
+            flags = _c_int(flags)
+        return send(sock, buffers, ancdata, flags, None if value is None else convert(value))
+
+    def recvmsg(sock: StdSocket, bufsize: Any, ancbufsize: Any, flags: Any) -> tuple[Any, ...]:
+        return _typed(receive(sock, bufsize, ancbufsize, flags), address)
+
+    def recvmsg_into(sock: StdSocket, buffers: Any, ancbufsize: Any, flags: Any) -> tuple[Any, ...]:
+        return _typed(receive_into(sock, buffers, ancbufsize, flags), address)
+
+    return sendmsg, recvmsg, recvmsg_into
 
 
 class _Never:
@@ -107,8 +176,8 @@ class NativePath:
 
     name = "native"
     __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "direct_type", "family",
-                 "getpeername", "getsockname", "recent", "recvfrom", "recvfrom_into", "results",
-                 "sendto", "spec")
+                 "getpeername", "getsockname", "recent", "recvfrom", "recvfrom_into", "recvmsg",
+                 "recvmsg_into", "results", "sendmsg", "sendto", "spec")
 
     def __init__(self, family: Family, spec: SocketSpec) -> None:
         assert family.native is not None
@@ -158,6 +227,8 @@ class NativePath:
         self.sendto = sendto
         self.recvfrom = recvfrom
         self.recvfrom_into = recvfrom_into
+        self.sendmsg, self.recvmsg, self.recvmsg_into = _message_calls(
+            _c_sendmsg, _c_recvmsg, _c_recvmsg_into, native, address)
         self.bind = lambda sock, value: _c_bind(sock, native(value))
         self.connect = lambda sock, value: _c_connect(sock, native(value))
         self.connect_ex = lambda sock, value: _c_connect_ex(sock, native(value))
@@ -242,6 +313,8 @@ class RawPath:
         self.sendto = sendto
         self.recvfrom = recvfrom
         self.recvfrom_into = recvfrom_into
+        self.sendmsg, self.recvmsg, self.recvmsg_into = _message_calls(
+            raw.sendmsg, raw.recvmsg, raw.recvmsg_into, sockaddr, address)
         self.accept = raw.accept
         self.getsockname = lambda sock: address(raw.getsockname(sock))
         self.getpeername = lambda sock: address(raw.getpeername(sock))
@@ -279,6 +352,15 @@ class StdlibPath:
 
     def recvfrom_into(self, sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, Any]:
         return _c_recvfrom_into(sock, buffer, nbytes, flags)
+
+    def sendmsg(self, sock: StdSocket, buffers: Any, ancdata: Any, flags: Any, value: Any) -> int:
+        return _c_sendmsg(sock, buffers, ancdata, flags, value)
+
+    def recvmsg(self, sock: StdSocket, bufsize: Any, ancbufsize: Any, flags: Any) -> tuple[Any, ...]:
+        return _c_recvmsg(sock, bufsize, ancbufsize, flags)
+
+    def recvmsg_into(self, sock: StdSocket, buffers: Any, ancbufsize: Any, flags: Any) -> tuple[Any, ...]:
+        return _c_recvmsg_into(sock, buffers, ancbufsize, flags)
 
     def accept(self, sock: StdSocket) -> tuple[int, Any]:
         return _c_accept(sock)  # type: ignore[no-any-return]

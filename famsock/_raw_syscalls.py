@@ -15,21 +15,31 @@ ints, ``bytes`` and ctypes buffers are passed as they are, and ctypes' own conve
 become the stdlib's ``OverflowError``. Scratch buffers (a ``sockaddr_storage``, its length, a
 data buffer) are reused from a pool: allocating them costs more than the syscall's own Python
 overhead. Each call is one straight attempt; the retry loop runs only after a failure.
+
+``sendmsg``/``recvmsg``/``recvmsg_into`` build ``struct msghdr``, ``struct iovec`` and the
+``struct cmsghdr`` items of the control buffer with ctypes (layouts from the C library's headers:
+``tests/vectors/msghdr.c``) and read received control data as ``Modules/socketmodule.c`` does, with
+glibc's ``CMSG_FIRSTHDR``/``CMSG_NXTHDR``: the same items, the same truncation, the same warning.
 """
 
 from __future__ import annotations
 
+import _socket
 import ctypes
 import errno
 import math
 import os
 import select
+import struct
+import sys
+import warnings
+from contextlib import suppress
 from operator import index
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from socket import socket as StdSocket
 
 __all__ = [
@@ -40,6 +50,9 @@ __all__ = [
     "getsockname",
     "recvfrom",
     "recvfrom_into",
+    "recvmsg",
+    "recvmsg_into",
+    "sendmsg",
     "sendto",
 ]
 
@@ -51,10 +64,13 @@ _getsockname = _libc.getsockname
 _getpeername = _libc.getpeername
 _sendto = _libc.sendto
 _recvfrom = _libc.recvfrom
-_sendto.restype = _recvfrom.restype = ctypes.c_ssize_t
+_sendmsg = _libc.sendmsg
+_recvmsg = _libc.recvmsg
+_sendto.restype = _recvfrom.restype = _sendmsg.restype = _recvmsg.restype = ctypes.c_ssize_t
 
 _get_errno = ctypes.get_errno
 _byref = ctypes.byref
+_addressof = ctypes.addressof
 _char = ctypes.c_char
 _ArgumentError = ctypes.ArgumentError
 
@@ -65,6 +81,10 @@ _EAGAIN = errno.EAGAIN
 _EINTR = errno.EINTR
 _ADDRESS_SIZE = 128  # sizeof(struct sockaddr_storage): the kernel never returns more
 _DATA_SIZE = 65536  # recvfrom() sizes up to this use a pooled buffer
+_INT_MIN, _INT_MAX = -0x80000000, 0x7FFFFFFF
+_SSIZE_MIN, _SSIZE_MAX = -sys.maxsize - 1, sys.maxsize
+_SOCKLEN_LIMIT = _INT_MAX  # the stdlib's SOCKLEN_T_LIMIT: the largest control buffer it takes
+_SCM_RIGHTS = _socket.SCM_RIGHTS
 
 
 class _Scratch:
@@ -74,11 +94,13 @@ class _Scratch:
     which is itself a foreign call (~6,000 instructions per UDP round trip).
     """
 
-    __slots__ = ("address_ref", "address_view", "data", "data_view", "length_ref", "length_view")
+    __slots__ = ("address_at", "address_ref", "address_view", "data", "data_view", "length_ref",
+                 "length_view")
 
     def __init__(self) -> None:
         address = (_char * _ADDRESS_SIZE)()
         length = ctypes.c_uint32(_ADDRESS_SIZE)
+        self.address_at = _addressof(address)  # for msghdr.msg_name, which holds an address
         self.address_ref = _byref(address)
         self.address_view = memoryview(address).cast("B")
         self.length_ref = _byref(length)
@@ -150,8 +172,18 @@ def _ints(*values: Any) -> tuple[int, ...]:
     """The stdlib's integer arguments: anything with __index__, fitting a C int."""
     numbers = tuple(index(value) for value in values)
     for number in numbers:
-        if not -0x80000000 <= number <= 0x7FFFFFFF:
-            raise OverflowError(f"signed integer is greater than maximum: {number}")
+        if not _INT_MIN <= number <= _INT_MAX:
+            side = "greater than maximum" if number > 0 else "less than minimum"
+            raise OverflowError(f"signed integer is {side}: {number}")
+    return numbers
+
+
+def _sizes(*values: Any) -> tuple[int, ...]:
+    """The stdlib's ``Py_ssize_t`` arguments: anything with __index__, fitting a C ssize_t."""
+    numbers = tuple(index(value) for value in values)
+    for number in numbers:
+        if not _SSIZE_MIN <= number <= _SSIZE_MAX:
+            raise OverflowError(f"Python int too large to convert to C ssize_t: {number}")
     return numbers
 
 
@@ -336,3 +368,353 @@ def getsockname(sock: StdSocket) -> bytes | None:
 
 def getpeername(sock: StdSocket) -> bytes | None:
     return _name(_getpeername, sock)
+
+
+# -- sendmsg / recvmsg --------------------------------------------------------------------------
+# The layouts are glibc's on x86-64 Linux, as tests/vectors/msghdr.c prints them from
+# <sys/socket.h>; the tests check these structures and functions against that output.
+# Pointers that may point into ``bytes`` are ``c_char_p``: assigning ``bytes`` stores their address
+# and keeps them alive (``ctypes.cast`` costs 0.4 µs); assigning an int stores that address.
+
+
+class _Iovec(ctypes.Structure):
+    _fields_ = (("iov_base", ctypes.c_char_p), ("iov_len", ctypes.c_size_t))
+
+
+class _Msghdr(ctypes.Structure):
+    _fields_ = (
+        ("msg_name", ctypes.c_char_p),
+        ("msg_namelen", ctypes.c_uint32),  # socklen_t
+        ("msg_iov", ctypes.c_void_p),
+        ("msg_iovlen", ctypes.c_size_t),
+        ("msg_control", ctypes.c_void_p),
+        ("msg_controllen", ctypes.c_size_t),
+        ("msg_flags", ctypes.c_int),
+    )
+
+
+_CMSGHDR = struct.Struct("@Nii")  # struct cmsghdr: size_t cmsg_len; int cmsg_level, cmsg_type
+_CMSG_ALIGNMENT = ctypes.sizeof(ctypes.c_size_t)
+_CMSG_LEN_END = ctypes.sizeof(ctypes.c_size_t)  # the stdlib reads no header shorter than cmsg_len
+_FD = struct.calcsize("@i")
+_BYTES_LIMIT = _SSIZE_MAX - sys.getsizeof(b"")  # past this, bytes() raises OverflowError
+
+
+def cmsg_align(length: int) -> int:
+    """``CMSG_ALIGN``: control messages start on ``size_t`` boundaries."""
+    return (length + _CMSG_ALIGNMENT - 1) & ~(_CMSG_ALIGNMENT - 1)
+
+
+_HEADER = cmsg_align(_CMSGHDR.size)  # CMSG_LEN(0): where CMSG_DATA() starts
+
+
+def cmsg_len(length: int) -> int:
+    """``CMSG_LEN``: the ``cmsg_len`` of an item with ``length`` bytes of data."""
+    return _HEADER + length
+
+
+def cmsg_space(length: int) -> int:
+    """``CMSG_SPACE``: the room an item with ``length`` bytes of data takes, padding included."""
+    return _HEADER + cmsg_align(length)
+
+
+def _next_header(offset: int, length: int, control_length: int) -> int | None:
+    """glibc's ``CMSG_NXTHDR`` (the inline one in <bits/socket.h>): the offset of the header after
+    the one at ``offset`` whose ``cmsg_len`` is ``length``, or None when no whole header fits
+    after it in ``control_length`` bytes. The next header's own ``cmsg_len`` is not looked at."""
+    if length < _CMSGHDR.size:
+        return None
+    remaining = control_length - offset
+    needed = _CMSGHDR.size + (-length & (_CMSG_ALIGNMENT - 1))
+    if remaining < needed or remaining - needed < length:
+        return None
+    return offset + cmsg_align(length)
+
+
+def _walk(control: memoryview, control_length: int) -> Iterator[tuple[int, int, int]]:
+    """The control messages as the stdlib reads them: ``(offset, data size, status)`` per header.
+
+    Headers come from ``CMSG_FIRSTHDR``/``CMSG_NXTHDR``; status is ``get_cmsg_data_len()``'s:
+    0 for a whole item, 1 for an item whose data the buffer cuts short (its size is what is
+    there), -1 for a header too short or past the end. The walk ends after a non-zero status.
+    """
+    offset = 0 if control_length >= _CMSGHDR.size else None  # CMSG_FIRSTHDR
+    while offset is not None:
+        if offset + max(_HEADER, _CMSG_LEN_END) > control_length:
+            yield offset, 0, -1
+            return
+        length = _CMSGHDR.unpack_from(control, offset)[0]
+        if length < _HEADER:
+            yield offset, 0, -1
+            return
+        space = control_length - offset - _HEADER
+        if space < length - _HEADER:
+            yield offset, space, 1
+            return
+        yield offset, length - _HEADER, 0
+        offset = _next_header(offset, length, control_length)
+
+
+def _ancillary(control: memoryview, control_length: int) -> list[tuple[int, int, bytes]]:
+    """The ``(level, type, data)`` items of received control data, as the stdlib returns them.
+
+    As ``Modules/socketmodule.c``: an item the buffer cuts short is returned with the data that
+    is there, and ends the list; it and a malformed header warn (``RuntimeWarning``). Should
+    anything fail here (a warning turned into an error), the descriptors that arrived with
+    SCM_RIGHTS are closed, since nobody else will ever see them.
+    """
+    items = []
+    try:
+        for offset, size, status in _walk(control, control_length):
+            if status:
+                # stacklevel: past this, _received, recvmsg(), the path and the socket method,
+                # to the caller's line, where the stdlib's C method puts it
+                warnings.warn("received malformed or improperly-truncated ancillary data",
+                              RuntimeWarning, stacklevel=6)
+                if status < 0:
+                    break
+            _, level, kind = _CMSGHDR.unpack_from(control, offset)
+            start = offset + _HEADER
+            items.append((level, kind, control[start:start + size].tobytes()))
+    except BaseException:
+        _close_rights(control, control_length)
+        raise
+    return items
+
+
+def _close_rights(control: memoryview, control_length: int) -> None:
+    """Close every descriptor SCM_RIGHTS items brought (whole ints only), as the stdlib does
+    when it cannot hand them to the caller."""
+    for offset, size, status in _walk(control, control_length):
+        if status < 0:
+            break
+        _, level, kind = _CMSGHDR.unpack_from(control, offset)
+        if level == _SOL_SOCKET and kind == _SCM_RIGHTS:
+            start = offset + _HEADER
+            for fd in control[start:start + size - size % _FD].cast("i"):
+                with suppress(OSError):
+                    os.close(fd)
+
+
+def _sequence(value: Any, what: str) -> Any:
+    """``PySequence_Fast``: a list or tuple as it is, any other iterable listed; TypeError naming
+    the argument when it is not iterable (errors raised while iterating pass through)."""
+    if type(value) is list or type(value) is tuple:
+        return value
+    try:
+        iterator = iter(value)
+    except TypeError:
+        raise TypeError(f"{what} must be an iterable") from None
+    return list(iterator)
+
+
+def _bytes_like(data: Any) -> memoryview:
+    """A C-contiguous bytes-like object, as the stdlib's ``y*`` takes it: TypeError for other
+    types, BufferError for memory that is not contiguous."""
+    try:
+        view = memoryview(data)
+    except TypeError:
+        raise TypeError(f"a bytes-like object is required, not {type(data).__name__!r}") from None
+    if not view.c_contiguous:
+        raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    return view
+
+
+def _pointer(data: Any, keep: list[Any]) -> tuple[bytes | int | None, int]:
+    """A ``c_char_p`` value for a bytes-like object's memory, and its size: ``bytes`` as they are,
+    the address of writable memory (what exports it goes into ``keep``, which the caller holds
+    until the syscall is over), a copy of other read-only memory, which ctypes cannot point at."""
+    if type(data) is bytes:
+        return data, len(data)
+    view = _bytes_like(data)
+    if view.readonly:
+        return view.tobytes(), view.nbytes
+    if not view.nbytes:
+        return None, 0
+    target = (_char * view.nbytes).from_buffer(view)
+    keep.append(target)
+    return _addressof(target), view.nbytes
+
+
+def _vector(parts: list[tuple[bytes | int | None, int]], keep: list[Any]) -> tuple[int | None, int]:
+    """An iovec array over ``(pointer, size)`` pairs: its address and length, for the msghdr."""
+    if not parts:
+        return None, 0
+    array: Any = _Iovec * len(parts)  # Any: typeshed has no array constructor from tuples
+    vector = _Iovec(*parts[0]) if len(parts) == 1 else array(*parts)
+    keep.append(vector)
+    return _addressof(vector), len(parts)
+
+
+def _ancillary_item(item: Any) -> tuple[int, int, memoryview]:
+    """One ancillary item, as the stdlib's ``(iiy*)`` takes it: any sequence of three but bytes."""
+    if type(item) is not tuple and (isinstance(item, (bytes, dict))
+                                    or not hasattr(type(item), "__getitem__")):
+        raise TypeError("[sendmsg() ancillary data items]() argument must be 3-item sequence, "
+                        f"not {type(item).__name__}")
+    if len(item) != 3:
+        raise TypeError("[sendmsg() ancillary data items]() argument must be sequence of length 3, "
+                        f"not {len(item)}")
+    level, kind = _ints(item[0], item[1])
+    return level, kind, _bytes_like(item[2])
+
+
+def _control_message(ancdata: Any, keep: list[Any]) -> tuple[int | None, int]:
+    """The control buffer for ``sendmsg()``: each item's header and data, ``CMSG_SPACE`` apart.
+
+    Checked item by item, as the stdlib does; the buffer starts zeroed, so padding is zeros.
+    """
+    items = []
+    total = 0
+    for item in _sequence(ancdata, "sendmsg() argument 2"):
+        level, kind, data = _ancillary_item(item)
+        if data.nbytes > _SOCKLEN_LIMIT - cmsg_space(1):
+            raise OSError("ancillary data item too large")
+        total += cmsg_space(data.nbytes)
+        if total > _SOCKLEN_LIMIT:
+            raise OSError("too much ancillary data")
+        items.append((level, kind, data))
+    if not items:
+        return None, 0
+    control = bytearray(total)
+    offset = 0
+    for level, kind, data in items:
+        _CMSGHDR.pack_into(control, offset, cmsg_len(data.nbytes), level, kind)
+        control[offset + _HEADER:offset + _HEADER + data.nbytes] = data
+        offset += cmsg_space(data.nbytes)
+    target = (_char * total).from_buffer(control)
+    keep.append(target)
+    return _addressof(target), total
+
+
+def sendmsg(sock: StdSocket, buffers: Any, ancdata: Any, flags: Any, address: bytes | None) -> int:
+    """Send ``buffers`` gathered into one message, with ancillary data, to ``address`` or the peer.
+
+    Arguments are checked in the stdlib's order (buffers, then ancillary items); the address
+    comes encoded, checked by the path.
+    """
+    if type(flags) is not int or not _INT_MIN <= flags <= _INT_MAX:
+        (flags,) = _ints(flags)
+    keep: list[Any] = []
+    try:
+        msg = _Msghdr()
+        if address is not None:
+            msg.msg_name, msg.msg_namelen = address, len(address)
+        msg.msg_iov, msg.msg_iovlen = _vector(
+            [_pointer(part, keep) for part in _sequence(buffers, "sendmsg() argument 1")], keep)
+        msg.msg_control, msg.msg_controllen = _control_message(ancdata, keep)
+        fd = sock.fileno()
+        message = _byref(msg)
+        sent: int = _sendmsg(fd, message, flags)
+        if sent < 0:
+            sent = _again(sock, select.POLLOUT, lambda: _sendmsg(fd, message, flags))
+        return sent
+    finally:
+        keep.clear()  # release the exports now, even while a traceback holds this frame
+
+
+def _receive(sock: StdSocket, scratch: _Scratch, vector: tuple[int | None, int], ancbufsize: int,
+             flags: int) -> tuple[int, Any, int, int, bytes | None]:
+    """recvmsg() into ``vector`` (an iovec array's address and length) and a zeroed control
+    buffer of ``ancbufsize`` bytes, the sender's sockaddr into ``scratch``.
+
+    Returns the byte count, the control buffer, the control length the kernel reported, the
+    message flags and the sockaddr (None when the kernel wrote none, as the stdlib).
+    """
+    if not 0 <= ancbufsize <= _SOCKLEN_LIMIT:
+        raise ValueError("invalid ancillary data buffer length")
+    control = ctypes.create_string_buffer(ancbufsize) if ancbufsize else None
+    msg = _Msghdr()
+    msg.msg_name = scratch.address_at
+    msg.msg_iov, msg.msg_iovlen = vector
+    msg.msg_control = None if control is None else _addressof(control)
+    fd = sock.fileno()
+    message = _byref(msg)
+
+    def attempt() -> int:
+        msg.msg_namelen = _ADDRESS_SIZE
+        msg.msg_controllen = ancbufsize
+        got: int = _recvmsg(fd, message, flags)
+        return got
+
+    received = attempt()
+    if received < 0:
+        received = _again(sock, select.POLLIN, attempt)
+    length = min(msg.msg_namelen, _ADDRESS_SIZE)
+    address = scratch.address_view[:length].tobytes() if length else None
+    return received, control, min(msg.msg_controllen, ancbufsize), msg.msg_flags, address
+
+
+def _received(control: Any, control_length: int) -> tuple[memoryview, list[tuple[int, int, bytes]]]:
+    if control is None or not control_length:
+        return memoryview(b""), []
+    view = memoryview(control).cast("B")
+    return view, _ancillary(view, control_length)
+
+
+def recvmsg(sock: StdSocket, bufsize: Any, ancbufsize: Any, flags: Any
+            ) -> tuple[bytes, list[tuple[int, int, bytes]], int, bytes | None]:
+    """One message: ``(data, ancillary items, message flags, sockaddr bytes or None)``."""
+    if not (type(bufsize) is int and type(ancbufsize) is int and type(flags) is int
+            and _SSIZE_MIN <= bufsize <= _SSIZE_MAX and _SSIZE_MIN <= ancbufsize <= _SSIZE_MAX
+            and _INT_MIN <= flags <= _INT_MAX):
+        bufsize, ancbufsize = _sizes(bufsize, ancbufsize)  # the stdlib's order: "n|ni"
+        (flags,) = _ints(flags)
+    if bufsize < 0:
+        raise ValueError("negative buffer size in recvmsg()")
+    if bufsize > _BYTES_LIMIT:
+        raise OverflowError("byte string is too large")
+    scratch = _take()
+    try:
+        data = scratch.data if bufsize <= _DATA_SIZE else ctypes.create_string_buffer(bufsize)
+        iovec = _Iovec(_addressof(data), bufsize)  # ancbufsize's own range is checked next
+        received, control, length, msg_flags, address = _receive(
+            sock, scratch, (_addressof(iovec), 1), ancbufsize, flags)
+        view, ancdata = _received(control, length)
+        try:
+            message = memoryview(data).cast("B")[:received].tobytes()
+        except BaseException:
+            _close_rights(view, length)
+            raise
+        return message, ancdata, msg_flags, address
+    finally:
+        _pool.append(scratch)
+
+
+_WRITABLE = "recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers"
+
+
+def _writable_pointer(buffer: Any, keep: list[Any]) -> tuple[bytes | int | None, int]:
+    """The address and size of a writable, contiguous buffer, as the stdlib's ``w*`` takes it."""
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise TypeError(_WRITABLE) from None
+    if view.readonly or not view.c_contiguous:
+        raise TypeError(_WRITABLE)
+    if not view.nbytes:
+        return None, 0
+    target = (_char * view.nbytes).from_buffer(view)
+    keep.append(target)
+    return _addressof(target), view.nbytes
+
+
+def recvmsg_into(sock: StdSocket, buffers: Any, ancbufsize: Any, flags: Any
+                 ) -> tuple[int, list[tuple[int, int, bytes]], int, bytes | None]:
+    """One message scattered into ``buffers`` in order: ``(nbytes, ancillary items, message
+    flags, sockaddr bytes or None)``."""
+    (ancbufsize,) = _sizes(ancbufsize)
+    if type(flags) is not int or not _INT_MIN <= flags <= _INT_MAX:
+        (flags,) = _ints(flags)
+    keep: list[Any] = []
+    try:
+        parts = [_writable_pointer(part, keep) for part in _sequence(buffers, "recvmsg_into() argument 1")]
+        vector = _vector(parts, keep)
+        scratch = _take()
+        try:
+            received, control, length, msg_flags, address = _receive(sock, scratch, vector, ancbufsize, flags)
+            return received, _received(control, length)[1], msg_flags, address
+        finally:
+            _pool.append(scratch)
+    finally:
+        keep.clear()

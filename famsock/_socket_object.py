@@ -18,6 +18,7 @@ from ._paths import path_for
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from typing_extensions import Buffer
@@ -118,6 +119,21 @@ class socket(_std.socket):
 
     def recvfrom_into(self, buffer: Buffer, nbytes: int = 0, flags: int = 0) -> tuple[int, Any]:
         return (self._famsock_path or self._path()).recvfrom_into(self, buffer, nbytes, flags)
+
+    # sendmsg() and the recvmsg()s take the stdlib's positional-only arguments and defaults: an
+    # empty ``ancdata`` and a ``None`` address are what the C method does when they are left out.
+
+    def sendmsg(self, buffers: Iterable[Buffer], ancdata: Iterable[tuple[int, int, Buffer]] = (),
+                flags: int = 0, address: Any = None, /) -> int:
+        return (self._famsock_path or self._path()).sendmsg(self, buffers, ancdata, flags, address)
+
+    def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0, /
+                ) -> tuple[bytes, list[tuple[int, int, bytes]], int, Any]:
+        return (self._famsock_path or self._path()).recvmsg(self, bufsize, ancbufsize, flags)
+
+    def recvmsg_into(self, buffers: Iterable[Buffer], ancbufsize: int = 0, flags: int = 0, /
+                     ) -> tuple[int, list[tuple[int, int, bytes]], int, Any]:
+        return (self._famsock_path or self._path()).recvmsg_into(self, buffers, ancbufsize, flags)
 
     def getsockname(self) -> Any:
         return (self._famsock_path or self._path()).getsockname(self)

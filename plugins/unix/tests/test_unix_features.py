@@ -12,7 +12,6 @@ import array
 import os
 import socket as stdlib
 import struct
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -101,9 +100,6 @@ def _rights(*fds: int) -> list[tuple[int, int, array.array[int]]]:
 
 # socket.send_fds() drops its flags and address arguments (CPython 3.10-3.13), so a datagram
 # with descriptors to an address goes through sendmsg() itself.
-@pytest.mark.xfail(sys.version_info < (3, 12), strict=True, raises=TypeError,
-                   reason="core: sendmsg() is still the stdlib's C method, which on Python < 3.12 takes "
-                          "only str/bytes addresses (3.12+ takes UnixAddress through __buffer__)")
 def test_sendmsg_to_a_typed_address(syscall_path: str) -> None:
     with famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM) as one, \
             famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM) as two:
