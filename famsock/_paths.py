@@ -28,6 +28,7 @@ import _thread
 import errno
 import os
 from operator import index
+from sys import audit as _audit
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
@@ -107,16 +108,21 @@ def _typed(result: tuple[Any, list[tuple[int, int, bytes]], int, Any], address: 
 
 
 def _message_calls(send: Callable[..., int], receive: Callable[..., Any], receive_into: Callable[..., Any],
-                   convert: Callable[[Any], Any], address: Callable[[Any], Any]) -> tuple[Any, Any, Any]:
+                   convert: Callable[[Any], Any], address: Callable[[Any], Any],
+                   audit: bool) -> tuple[Any, Any, Any]:
     """A path's ``sendmsg``, ``recvmsg`` and ``recvmsg_into``, over its own calls (the C methods or
     the raw bridge): ``convert`` turns a user's address into what ``send`` takes, ``address``
     turns what the receivers return into a typed address. ``flags`` is checked first, as the C
-    method parses its arguments before it reads the address."""
+    method parses its arguments before it reads the address. ``audit``: raise the stdlib's audit
+    event here (the C methods raise their own)."""
 
     def sendmsg(sock: StdSocket, buffers: Any, ancdata: Any, flags: Any, value: Any) -> int:
         if type(flags) is not int or not _INT_MIN <= flags <= _INT_MAX:
             flags = _c_int(flags)
-        return send(sock, buffers, ancdata, flags, None if value is None else convert(value))
+        converted = None if value is None else convert(value)
+        if audit:
+            _audit("socket.sendmsg", sock, value)
+        return send(sock, buffers, ancdata, flags, converted)
 
     def recvmsg(sock: StdSocket, bufsize: Any, ancbufsize: Any, flags: Any) -> tuple[Any, ...]:
         return _typed(receive(sock, bufsize, ancbufsize, flags), address)
@@ -228,7 +234,7 @@ class NativePath:
         self.recvfrom = recvfrom
         self.recvfrom_into = recvfrom_into
         self.sendmsg, self.recvmsg, self.recvmsg_into = _message_calls(
-            _c_sendmsg, _c_recvmsg, _c_recvmsg_into, native, address)
+            _c_sendmsg, _c_recvmsg, _c_recvmsg_into, native, address, audit=False)
         self.bind = lambda sock, value: _c_bind(sock, native(value))
         self.connect = lambda sock, value: _c_connect(sock, native(value))
         self.connect_ex = lambda sock, value: _c_connect_ex(sock, native(value))
@@ -248,7 +254,7 @@ class RawPath:
     name = "raw"
     __slots__ = NativePath.__slots__
 
-    def __init__(self, family: Family, spec: SocketSpec) -> None:
+    def __init__(self, family: Family, spec: SocketSpec) -> None:  # noqa: PLR0915 - a closure a call
         from . import _raw_syscalls as raw  # noqa: PLC0415 - ctypes only once a raw path exists
 
         self.family = family
@@ -269,14 +275,22 @@ class RawPath:
             except KeyError:
                 return _remember(decoded, data, learnt(decode(data, spec))) if data is not None else None
 
+        # The C methods raise the stdlib's audit events (socket.bind...) with the caller's value
+        # once it parsed; the raw path does the same before each call.
+        def bind(sock: StdSocket, value: Any) -> None:
+            encoded = sockaddr(value)
+            _audit("socket.bind", sock, value)
+            raw.bind(sock, encoded)
+
         def sendto(sock: StdSocket, data: Any, flags: Any, value: Any) -> int:
             last = recent[0]
             if value is last[0]:
+                _audit("socket.sendto", sock, value)
                 return raw_sendto(sock, data, flags, last[1])
-            if type(value) not in classes:
-                value = parsed(value)
-            encoded = encode(value)
-            recent[0] = (value, encoded)
+            typed = value if type(value) in classes else parsed(value)
+            encoded = encode(typed)
+            recent[0] = (typed, encoded)
+            _audit("socket.sendto", sock, value)
             return raw_sendto(sock, data, flags, encoded)
 
         def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, Any]:
@@ -287,12 +301,15 @@ class RawPath:
                 return data, address(result)
 
         def connect(sock: StdSocket, value: Any) -> None:
-            code = raw_connect(sock, sockaddr(value))
+            encoded = sockaddr(value)
+            _audit("socket.connect", sock, value)
+            code = raw_connect(sock, encoded)
             if code:
                 raise OSError(code, os.strerror(code))
 
         def connect_ex(sock: StdSocket, value: Any) -> int:
             encoded = sockaddr(value)
+            _audit("socket.connect", sock, value)
             try:
                 code: int = raw_connect(sock, encoded)
             except TimeoutError:
@@ -307,14 +324,14 @@ class RawPath:
         self.results = None
         self.recent = _NO_RECENT
         self.address = address
-        self.bind = lambda sock, value: raw.bind(sock, sockaddr(value))
+        self.bind = bind
         self.connect = connect
         self.connect_ex = connect_ex
         self.sendto = sendto
         self.recvfrom = recvfrom
         self.recvfrom_into = recvfrom_into
         self.sendmsg, self.recvmsg, self.recvmsg_into = _message_calls(
-            raw.sendmsg, raw.recvmsg, raw.recvmsg_into, sockaddr, address)
+            raw.sendmsg, raw.recvmsg, raw.recvmsg_into, sockaddr, address, audit=True)
         self.accept = raw.accept
         self.getsockname = lambda sock: address(raw.getsockname(sock))
         self.getpeername = lambda sock: address(raw.getpeername(sock))

@@ -193,7 +193,9 @@ def _readable(data: Any) -> tuple[Any, int]:
         view = memoryview(data)
     except TypeError:
         raise TypeError(f"a bytes-like object is required, not {type(data).__name__!r}") from None
-    view = view.cast("B") if view.c_contiguous else memoryview(view.tobytes())
+    if not view.c_contiguous:  # as the stdlib, which asks for a simple buffer
+        raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    view = view.cast("B")
     if view.readonly:
         return view.tobytes(), view.nbytes
     return (_char * view.nbytes).from_buffer(view), view.nbytes

@@ -64,6 +64,10 @@ def test_sendto_takes_any_bytes_like_object(udp_pair: tuple[famsock.socket, stdl
         assert theirs.recv(100) == bytes(data)
     with pytest.raises(TypeError, match="bytes-like object is required, not 'str'"):
         ours.sendto("text", theirs.getsockname())  # type: ignore[arg-type]
+    strided = memoryview(bytearray(b"abcdef"))[::2]
+    for sock in (theirs, ours):
+        with pytest.raises(BufferError, match="not C-contiguous"):
+            sock.sendto(strided, theirs.getsockname())
 
 
 def test_recvfrom_into_rejects_what_the_stdlib_rejects(
