@@ -3,8 +3,8 @@
 ``importlib.metadata`` costs 11-24 ms to import on these machines, more than the rest of a
 first ``bind()``; famsock needs a single group once per process, which reading
 ``*.dist-info/entry_points.txt`` in each ``sys.path`` directory answers in about a millisecond.
-Archives on ``sys.path`` (zipped eggs, zipapps) cannot be listed that way and are handed to
-``importlib.metadata``. As there, the first distribution of a name on ``sys.path`` wins.
+Archives on ``sys.path`` (zipped eggs, zipapps) are read with zipfile. As in importlib.metadata,
+the first distribution of a name on ``sys.path`` wins.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = ["EntryPoint", "entry_points"]
 
@@ -94,33 +94,58 @@ def _group_lines(text: str, group: str) -> list[tuple[str, str]]:
 
 def _name_and_version(meta: str, stem: str) -> tuple[str, str]:
     """Name and version from METADATA / PKG-INFO headers, falling back on the directory name."""
-    fallback = stem.split("-")
-    name, version = fallback[0], fallback[1] if len(fallback) > 1 else ""
     for filename in ("METADATA", "PKG-INFO"):
         try:
             with open(os.path.join(meta, filename), encoding="utf-8") as file:
-                for line in file:
-                    if not line.strip():
-                        break  # headers end at the first blank line
-                    key, _, value = line.partition(":")
-                    if key == "Name":
-                        name = value.strip()
-                    elif key == "Version":
-                        version = value.strip()
-            break
+                return _headers(file.read(), stem)
         except OSError:
             continue
+    return _headers("", stem)
+
+
+def _headers(text: str, stem: str) -> tuple[str, str]:
+    """``Name`` and ``Version`` of a metadata file's headers (they end at the first blank line)."""
+    fallback = stem.split("-")
+    name, version = fallback[0], fallback[1] if len(fallback) > 1 else ""
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        if key == "Name":
+            name = value.strip()
+        elif key == "Version":
+            version = value.strip()
     return name, version
 
 
 def _scan_archive(archive: str, group: str) -> Iterator[tuple[str, list[EntryPoint]]]:
-    import importlib.metadata  # noqa: PLC0415 - only archives pay for it
+    """Distributions inside a zip on ``sys.path`` (``x.dist-info/`` or a zipped egg's ``EGG-INFO/``).
 
-    for dist in importlib.metadata.distributions(path=[archive]):
-        name = dist.metadata["Name"] or ""
-        points = [
-            EntryPoint(ep.name, ep.value, name, dist.version)
-            for ep in dist.entry_points
-            if ep.group == group
-        ]
-        yield _normalize(name), points
+    Read with zipfile and closed at once: importlib.metadata would keep the archive open in its
+    caches until the garbage collector closes it.
+    """
+    import zipfile  # noqa: PLC0415 - only archives pay for it
+
+    try:
+        bundle = zipfile.ZipFile(archive)
+    except (OSError, zipfile.BadZipFile):
+        return
+    with bundle:
+        for meta in sorted({n.split("/", 1)[0] for n in bundle.namelist() if "/" in n}):
+            if not meta.endswith(_METADATA_DIRS) and meta != "EGG-INFO":
+                continue
+            stem = meta.rsplit(".", 1)[0] if meta != "EGG-INFO" else os.path.basename(archive)
+            text = {name: _read(bundle, f"{meta}/{name}")
+                    for name in ("entry_points.txt", "METADATA", "PKG-INFO")}
+            distribution, version = _headers(text["METADATA"] or text["PKG-INFO"], stem)
+            lines = _group_lines(text["entry_points.txt"], group)
+            points = [EntryPoint(n, v, distribution, version) for n, v in lines]
+            yield _normalize(distribution), points
+
+
+def _read(bundle: Any, name: str) -> str:
+    try:
+        data: bytes = bundle.read(name)
+    except KeyError:
+        return ""
+    return data.decode("utf-8")

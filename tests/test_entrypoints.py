@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import open_fds
 
 from famsock._entrypoints import EntryPoint, entry_points
 
@@ -50,6 +51,19 @@ def test_zip_archives_on_the_path_are_read_too(tmp_path: Path) -> None:
         bundle.writestr("zipped-1.0.dist-info/entry_points.txt", "[famsock.families]\nzipped = zipped\n")
     assert entry_points("famsock.families", [str(archive)]) == [
         EntryPoint("zipped", "zipped", "zipped", "1.0")]
+
+
+def test_zipped_eggs_are_read_and_archives_are_closed(tmp_path: Path) -> None:
+    egg = tmp_path / "old-2.0-py3.11.egg"
+    with zipfile.ZipFile(egg, "w") as bundle:
+        bundle.writestr("EGG-INFO/PKG-INFO", "Metadata-Version: 1.1\nName: old\nVersion: 2.0\n")
+        bundle.writestr("EGG-INFO/entry_points.txt", "[famsock.families]\nold = old_family\n")
+        bundle.writestr("old_family.py", "")
+    (tmp_path / "not-a-zip.egg").write_text("garbage")
+    before = open_fds()
+    found = entry_points("famsock.families", [str(egg), str(tmp_path / "not-a-zip.egg")])
+    assert found == [EntryPoint("old", "old_family", "old", "2.0")]
+    assert open_fds() == before
 
 
 @pytest.mark.parametrize("group", ["famsock.families", "console_scripts", "pytest11"])

@@ -31,7 +31,6 @@ from typing import Any
 
 import pytest
 from helpers import open_fds
-from typing_extensions import Buffer
 
 import famsock
 from famsock import _raw_syscalls as raw
@@ -39,6 +38,10 @@ from famsock._paths import NativePath, RawPath, StdlibPath
 from famsock._registry import registry
 from famsock.contract import Native, SocketSpec
 from famsock.testing import c_vectors
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # a test tool for mypy, not a runtime dependency
 
 GENERATOR = Path(__file__).parent / "vectors" / "msghdr.c"
 VECTORS = c_vectors.load(GENERATOR)
