@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -39,11 +40,32 @@ def test_echo_over_inet_on_both_paths() -> None:
         assert "inet:127.0.0.1:" in line and "12 bytes echoed" in line and f"({path} path)" in line
 
 
+FIRST_PARTY = {"inet": "inet:127.0.0.1:", "inet6": "inet6:[::1]:", "unix": "unix:@famsock-"}
+
+
+def test_families_lists_every_first_party_family() -> None:
+    rows = [json.loads(line) for line in famsock("families", "--json").stdout.splitlines()]
+    found = {row["family"]: (row["status"], row["available"]) for row in rows}
+    for name in FIRST_PARTY:
+        assert found[name] == ("loaded", True), name
+
+
 def test_echo_over_every_family_by_default() -> None:
     result = famsock("echo", "--message", "another message")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "15 bytes echoed" in result.stdout
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    for name, server in FIRST_PARTY.items():
+        assert server in lines[name], lines[name]
+        assert "15 bytes echoed" in lines[name]
     assert "FAILED" not in result.stdout
+
+
+def test_echo_follows_the_environments_path() -> None:
+    result = subprocess.run([sys.executable, "-m", "famsock", "echo", "--family", "inet"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "FAMSOCK_SYSCALL_PATH": "raw"})
+    assert result.returncode == 0, result.stderr
+    assert "(raw path)" in result.stdout
 
 
 def test_echo_of_an_unknown_family_fails() -> None:
