@@ -24,13 +24,11 @@ glibc's ``CMSG_FIRSTHDR``/``CMSG_NXTHDR``: the same items, the same truncation, 
 
 from __future__ import annotations
 
-import _socket
 import ctypes
 import errno
 import math
 import os
 import select
-import struct
 import sys
 import warnings
 from contextlib import suppress
@@ -38,8 +36,10 @@ from operator import index
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
+from . import _control_messages as control_messages
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from socket import socket as StdSocket
 
 __all__ = [
@@ -84,7 +84,6 @@ _DATA_SIZE = 65536  # recvfrom() sizes up to this use a pooled buffer
 _INT_MIN, _INT_MAX = -0x80000000, 0x7FFFFFFF
 _SSIZE_MIN, _SSIZE_MAX = -sys.maxsize - 1, sys.maxsize
 _SOCKLEN_LIMIT = _INT_MAX  # the stdlib's SOCKLEN_T_LIMIT: the largest control buffer it takes
-_SCM_RIGHTS = _socket.SCM_RIGHTS
 
 
 class _Scratch:
@@ -395,66 +394,7 @@ class _Msghdr(ctypes.Structure):
     )
 
 
-_CMSGHDR = struct.Struct("@Nii")  # struct cmsghdr: size_t cmsg_len; int cmsg_level, cmsg_type
-_CMSG_ALIGNMENT = ctypes.sizeof(ctypes.c_size_t)
-_CMSG_LEN_END = ctypes.sizeof(ctypes.c_size_t)  # the stdlib reads no header shorter than cmsg_len
-_FD = struct.calcsize("@i")
 _BYTES_LIMIT = _SSIZE_MAX - sys.getsizeof(b"")  # past this, bytes() raises OverflowError
-
-
-def cmsg_align(length: int) -> int:
-    """``CMSG_ALIGN``: control messages start on ``size_t`` boundaries."""
-    return (length + _CMSG_ALIGNMENT - 1) & ~(_CMSG_ALIGNMENT - 1)
-
-
-_HEADER = cmsg_align(_CMSGHDR.size)  # CMSG_LEN(0): where CMSG_DATA() starts
-
-
-def cmsg_len(length: int) -> int:
-    """``CMSG_LEN``: the ``cmsg_len`` of an item with ``length`` bytes of data."""
-    return _HEADER + length
-
-
-def cmsg_space(length: int) -> int:
-    """``CMSG_SPACE``: the room an item with ``length`` bytes of data takes, padding included."""
-    return _HEADER + cmsg_align(length)
-
-
-def _next_header(offset: int, length: int, control_length: int) -> int | None:
-    """glibc's ``CMSG_NXTHDR`` (the inline one in <bits/socket.h>): the offset of the header after
-    the one at ``offset`` whose ``cmsg_len`` is ``length``, or None when no whole header fits
-    after it in ``control_length`` bytes. The next header's own ``cmsg_len`` is not looked at."""
-    if length < _CMSGHDR.size:
-        return None
-    remaining = control_length - offset
-    needed = _CMSGHDR.size + (-length & (_CMSG_ALIGNMENT - 1))
-    if remaining < needed or remaining - needed < length:
-        return None
-    return offset + cmsg_align(length)
-
-
-def _walk(control: memoryview, control_length: int) -> Iterator[tuple[int, int, int]]:
-    """The control messages as the stdlib reads them: ``(offset, data size, status)`` per header.
-
-    Headers come from ``CMSG_FIRSTHDR``/``CMSG_NXTHDR``; status is ``get_cmsg_data_len()``'s:
-    0 for a whole item, 1 for an item whose data the buffer cuts short (its size is what is
-    there), -1 for a header too short or past the end. The walk ends after a non-zero status.
-    """
-    offset = 0 if control_length >= _CMSGHDR.size else None  # CMSG_FIRSTHDR
-    while offset is not None:
-        if offset + max(_HEADER, _CMSG_LEN_END) > control_length:
-            yield offset, 0, -1
-            return
-        length = _CMSGHDR.unpack_from(control, offset)[0]
-        if length < _HEADER:
-            yield offset, 0, -1
-            return
-        space = control_length - offset - _HEADER
-        if space < length - _HEADER:
-            yield offset, space, 1
-            return
-        yield offset, length - _HEADER, 0
-        offset = _next_header(offset, length, control_length)
 
 
 def _ancillary(control: memoryview, control_length: int) -> list[tuple[int, int, bytes]]:
@@ -465,19 +405,13 @@ def _ancillary(control: memoryview, control_length: int) -> list[tuple[int, int,
     anything fail here (a warning turned into an error), the descriptors that arrived with
     SCM_RIGHTS are closed, since nobody else will ever see them.
     """
-    items = []
     try:
-        for offset, size, status in _walk(control, control_length):
-            if status:
-                # stacklevel: past this, _received, recvmsg(), the path and the socket method,
-                # to the caller's line, where the stdlib's C method puts it
-                warnings.warn("received malformed or improperly-truncated ancillary data",
-                              RuntimeWarning, stacklevel=6)
-                if status < 0:
-                    break
-            _, level, kind = _CMSGHDR.unpack_from(control, offset)
-            start = offset + _HEADER
-            items.append((level, kind, control[start:start + size].tobytes()))
+        items, damaged = control_messages.read(control, control_length)
+        if damaged:
+            # stacklevel: past this, _received, recvmsg(), the path and the socket method,
+            # to the caller's line, where the stdlib's C method puts it
+            warnings.warn("received malformed or improperly-truncated ancillary data",
+                          RuntimeWarning, stacklevel=6)
     except BaseException:
         _close_rights(control, control_length)
         raise
@@ -485,17 +419,11 @@ def _ancillary(control: memoryview, control_length: int) -> list[tuple[int, int,
 
 
 def _close_rights(control: memoryview, control_length: int) -> None:
-    """Close every descriptor SCM_RIGHTS items brought (whole ints only), as the stdlib does
-    when it cannot hand them to the caller."""
-    for offset, size, status in _walk(control, control_length):
-        if status < 0:
-            break
-        _, level, kind = _CMSGHDR.unpack_from(control, offset)
-        if level == _SOL_SOCKET and kind == _SCM_RIGHTS:
-            start = offset + _HEADER
-            for fd in control[start:start + size - size % _FD].cast("i"):
-                with suppress(OSError):
-                    os.close(fd)
+    """Close every descriptor SCM_RIGHTS items brought, as the stdlib does when it cannot hand
+    them to the caller."""
+    for fd in control_messages.rights(control, control_length):
+        with suppress(OSError):
+            os.close(fd)
 
 
 def _sequence(value: Any, what: str) -> Any:
@@ -562,31 +490,14 @@ def _ancillary_item(item: Any) -> tuple[int, int, memoryview]:
 
 
 def _control_message(ancdata: Any, keep: list[Any]) -> tuple[int | None, int]:
-    """The control buffer for ``sendmsg()``: each item's header and data, ``CMSG_SPACE`` apart.
-
-    Checked item by item, as the stdlib does; the buffer starts zeroed, so padding is zeros.
-    """
-    items = []
-    total = 0
-    for item in _sequence(ancdata, "sendmsg() argument 2"):
-        level, kind, data = _ancillary_item(item)
-        if data.nbytes > _SOCKLEN_LIMIT - cmsg_space(1):
-            raise OSError("ancillary data item too large")
-        total += cmsg_space(data.nbytes)
-        if total > _SOCKLEN_LIMIT:
-            raise OSError("too much ancillary data")
-        items.append((level, kind, data))
+    """The control buffer for ``sendmsg()``, items checked one by one as the stdlib does."""
+    items = [_ancillary_item(item) for item in _sequence(ancdata, "sendmsg() argument 2")]
     if not items:
         return None, 0
-    control = bytearray(total)
-    offset = 0
-    for level, kind, data in items:
-        _CMSGHDR.pack_into(control, offset, cmsg_len(data.nbytes), level, kind)
-        control[offset + _HEADER:offset + _HEADER + data.nbytes] = data
-        offset += cmsg_space(data.nbytes)
-    target = (_char * total).from_buffer(control)
+    control = control_messages.build(items, _SOCKLEN_LIMIT)
+    target = (_char * len(control)).from_buffer(control)
     keep.append(target)
-    return _addressof(target), total
+    return _addressof(target), len(control)
 
 
 def sendmsg(sock: StdSocket, buffers: Any, ancdata: Any, flags: Any, address: bytes | None) -> int:

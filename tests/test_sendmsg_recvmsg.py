@@ -33,6 +33,7 @@ import pytest
 from helpers import open_fds
 
 import famsock
+from famsock import _control_messages as cmsg
 from famsock import _raw_syscalls as raw
 from famsock._paths import NativePath, RawPath, StdlibPath
 from famsock._registry import registry
@@ -95,14 +96,14 @@ def test_cmsghdr_is_packed_as_the_c_struct() -> None:
     expected[offsets["cmsg_len"]:offsets["cmsg_len"] + length] = value
     expected[offsets["cmsg_level"]:offsets["cmsg_level"] + 4] = (-2).to_bytes(4, sys.byteorder, signed=True)
     expected[offsets["cmsg_type"]:offsets["cmsg_type"] + 4] = (7).to_bytes(4, sys.byteorder)
-    assert raw._CMSGHDR.pack(0x0102030405, -2, 7) == expected
-    assert raw.cmsg_len(0) == layout["data_offset"]
+    assert cmsg.CMSGHDR.pack(0x0102030405, -2, 7) == expected
+    assert cmsg.cmsg_len(0) == layout["data_offset"]
 
 
 @pytest.mark.parametrize("row", VECTORS["macros"], ids=lambda row: str(row["n"]))
 def test_cmsg_macros_are_the_c_librarys(row: dict[str, int]) -> None:
     n = row["n"]
-    assert (raw.cmsg_align(n), raw.cmsg_len(n), raw.cmsg_space(n)) == (
+    assert (cmsg.cmsg_align(n), cmsg.cmsg_len(n), cmsg.cmsg_space(n)) == (
         row["CMSG_ALIGN"], row["CMSG_LEN"], row["CMSG_SPACE"])
     assert (stdlib.CMSG_LEN(n), stdlib.CMSG_SPACE(n)) == (row["CMSG_LEN"], row["CMSG_SPACE"])
 
@@ -113,13 +114,13 @@ def test_header_walk_is_cmsg_firsthdr_and_cmsg_nxthdr(walk: dict[str, Any]) -> N
     control = bytearray(256)
     offset = 0
     for length in walk["lens"]:
-        raw._CMSGHDR.pack_into(control, offset, length, 0, 0)
-        offset += raw.cmsg_align(length)
+        cmsg.CMSGHDR.pack_into(control, offset, length, 0, 0)
+        offset += cmsg.cmsg_align(length)
     visited = []
-    at = 0 if walk["controllen"] >= raw._CMSGHDR.size else None
+    at = 0 if walk["controllen"] >= cmsg.CMSGHDR.size else None
     while at is not None:
         visited.append(at)
-        at = raw._next_header(at, raw._CMSGHDR.unpack_from(control, at)[0], walk["controllen"])
+        at = cmsg.next_header(at, cmsg.CMSGHDR.unpack_from(control, at)[0], walk["controllen"])
     assert visited == walk["visited"]
 
 
@@ -130,27 +131,27 @@ def _control(*items: tuple[int, int, int, bytes]) -> bytearray:
     """A control buffer of (cmsg_len, level, type, data) items, CMSG_SPACE apart."""
     control = bytearray()
     for length, level, kind, data in items:
-        control += raw._CMSGHDR.pack(length, level, kind) + data
-        control += bytes(raw.cmsg_align(len(control)) - len(control))
+        control += cmsg.CMSGHDR.pack(length, level, kind) + data
+        control += bytes(cmsg.cmsg_align(len(control)) - len(control))
     return control
 
 
 def test_an_item_cut_short_is_returned_with_what_is_there_and_warns() -> None:
-    control = _control((raw.cmsg_len(4), 1, 2, b"abcd"), (raw.cmsg_len(12), 3, 4, b"0123456789ab"))
-    length = raw.cmsg_space(4) + raw.cmsg_len(5)  # the second item's data cut after 5 bytes
+    control = _control((cmsg.cmsg_len(4), 1, 2, b"abcd"), (cmsg.cmsg_len(12), 3, 4, b"0123456789ab"))
+    length = cmsg.cmsg_space(4) + cmsg.cmsg_len(5)  # the second item's data cut after 5 bytes
     with pytest.warns(RuntimeWarning, match="malformed or improperly-truncated"):
         items = raw._ancillary(memoryview(control), length)
     assert items == [(1, 2, b"abcd"), (3, 4, b"01234")]
 
 
 def test_a_header_shorter_than_cmsg_len_0_ends_the_list_and_warns() -> None:
-    control = _control((raw.cmsg_len(4), 1, 2, b"abcd"), (8, 3, 4, b""))
+    control = _control((cmsg.cmsg_len(4), 1, 2, b"abcd"), (8, 3, 4, b""))
     with pytest.warns(RuntimeWarning):
         assert raw._ancillary(memoryview(control), len(control)) == [(1, 2, b"abcd")]
 
 
 def test_whole_items_do_not_warn() -> None:
-    control = _control((raw.cmsg_len(1), 1, 2, b"a"), (raw.cmsg_len(0), -1, 9, b""))
+    control = _control((cmsg.cmsg_len(1), 1, 2, b"a"), (cmsg.cmsg_len(0), -1, 9, b""))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert raw._ancillary(memoryview(control), len(control)) == [(1, 2, b"a"), (-1, 9, b"")]
@@ -162,11 +163,11 @@ def test_descriptors_are_closed_when_a_warning_is_an_error() -> None:
     fds = [os.dup(read_end), os.dup(read_end)]
     try:
         data = array.array("i", fds).tobytes()
-        control = _control((raw.cmsg_len(12), stdlib.SOL_SOCKET, stdlib.SCM_RIGHTS, data + bytes(4)))
+        control = _control((cmsg.cmsg_len(12), stdlib.SOL_SOCKET, stdlib.SCM_RIGHTS, data + bytes(4)))
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             with pytest.raises(RuntimeWarning):
-                raw._ancillary(memoryview(control), raw.cmsg_len(8) + 2)  # 2 whole fds, then 2 bytes
+                raw._ancillary(memoryview(control), cmsg.cmsg_len(8) + 2)  # 2 whole fds, then 2 bytes
         for fd in fds:
             with pytest.raises(OSError) as caught:
                 os.fstat(fd)
@@ -292,7 +293,7 @@ def test_truncated_control_data_is_the_stdlibs(syscall_path: str, ip: Ip) -> Non
         ip.receive, stdlib.IPV6_RECVHOPLIMIT, stdlib.IPV6_RECVPKTINFO)
     with udp(ip, *options) as (theirs, ours), udp(ip) as (sender, _):
         seen_flags = set()
-        for size in range(3 * raw.cmsg_space(20) + 9):
+        for size in range(3 * cmsg.cmsg_space(20) + 9):
             results = []
             for receiver in (theirs, ours):
                 sender.sendmsg([b"payload"], [], 0, receiver.getsockname())
