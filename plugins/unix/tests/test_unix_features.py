@@ -103,8 +103,11 @@ def _rights(*fds: int) -> list[tuple[int, int, array.array[int]]]:
 def test_sendmsg_to_a_typed_address(syscall_path: str) -> None:
     with famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM) as one, \
             famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM) as two:
+        one.settimeout(5)
         one.bind(fresh_abstract_address())
-        two.sendmsg([b"x"], [], 0, one.getsockname())
+        two.bind("")
+        assert two.sendmsg([b"x", b"yz"], [], 0, one.getsockname()) == 3
+        assert one.recvfrom(10) == (b"xyz", two.getsockname())
 
 
 def test_sendmsg_fds_to_the_stdlib_form_of_an_address(syscall_path: str) -> None:
