@@ -1,8 +1,36 @@
-"""The core's tests import their helpers from this directory."""
+"""Shared fixtures of the core's tests; their helpers module is imported from this directory."""
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from helpers import InterruptedByTestError  # noqa: E402 - found through the line above
+
+
+@pytest.fixture
+def alarm() -> Iterator[Callable[[float, bool], list[int]]]:
+    """Deliver SIGALRM after a delay; the handler records it and raises if asked."""
+    previous = signal.getsignal(signal.SIGALRM)
+    calls: list[int] = []
+
+    def arm(delay: float, raising: bool) -> list[int]:
+        def handler(signum: int, frame: FrameType | None) -> None:
+            calls.append(signum)
+            if raising:
+                raise InterruptedByTestError
+
+        signal.signal(signal.SIGALRM, handler)
+        signal.setitimer(signal.ITIMER_REAL, delay)
+        return calls
+
+    yield arm
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, previous)

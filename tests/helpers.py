@@ -115,3 +115,7 @@ def short_tempdir() -> Iterator[Path]:
     """An empty directory directly under /tmp: AF_UNIX paths must fit in 107 bytes."""
     with tempfile.TemporaryDirectory(prefix="famsock-", dir="/tmp") as directory:
         yield Path(directory)
+
+
+class InterruptedByTestError(Exception):
+    """What the ``alarm`` fixture's signal handler raises when asked to."""

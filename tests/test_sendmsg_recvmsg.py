@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import count
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import pytest
-from helpers import open_fds
+from helpers import InterruptedByTestError, open_fds
 
 import famsock
 from famsock import _control_messages as cmsg
@@ -706,31 +705,6 @@ def test_sendmsg_to_a_full_receiver(syscall_path: str, timeout: float) -> None:
             receiver.setblocking(False)
             while outcome(partial(receiver.recv, 1000))[0] == "returned":
                 pass
-
-
-class InterruptedByTestError(Exception):
-    pass
-
-
-@pytest.fixture
-def alarm() -> Iterator[Callable[[float, bool], list[int]]]:
-    """Deliver SIGALRM after a delay; the handler records it and raises if asked."""
-    previous = signal.getsignal(signal.SIGALRM)
-    calls: list[int] = []
-
-    def arm(delay: float, raising: bool) -> list[int]:
-        def handler(signum: int, frame: FrameType | None) -> None:
-            calls.append(signum)
-            if raising:
-                raise InterruptedByTestError
-
-        signal.signal(signal.SIGALRM, handler)
-        signal.setitimer(signal.ITIMER_REAL, delay)
-        return calls
-
-    yield arm
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("method", ["recvmsg", "recvmsg_into"])

@@ -14,11 +14,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
-from types import FrameType
 from typing import Any
 
 import pytest
-from helpers import open_fds
+from helpers import InterruptedByTestError, open_fds
 
 import famsock
 
@@ -121,31 +120,6 @@ def test_connect_with_a_timeout_that_succeeds(syscall_path: str) -> None:
 
 
 # -- signals (PEP 475) -------------------------------------------------------------------------
-
-class InterruptedByTestError(Exception):
-    pass
-
-
-@pytest.fixture
-def alarm() -> Iterator[Callable[[float, bool], list[int]]]:
-    """Deliver SIGALRM after a delay; the handler records it and raises if asked."""
-    previous = signal.getsignal(signal.SIGALRM)
-    calls: list[int] = []
-
-    def arm(delay: float, raising: bool) -> list[int]:
-        def handler(signum: int, frame: FrameType | None) -> None:
-            calls.append(signum)
-            if raising:
-                raise InterruptedByTestError
-
-        signal.signal(signal.SIGALRM, handler)
-        signal.setitimer(signal.ITIMER_REAL, delay)
-        return calls
-
-    yield arm
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
-
 
 def test_a_blocking_accept_interrupted_by_a_signal_goes_on(
         syscall_path: str, alarm: Callable[[float, bool], list[int]]) -> None:
