@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from helpers import InterruptedByTestError  # noqa: E402 - found through the line above
+from helpers import InterruptedByTestError
 
 
 @pytest.fixture
