@@ -9,6 +9,9 @@ adds nothing to a run until asked:
 - fixture ``syscall_path``: run a test once on the native path and once on the raw path.
 - marker ``@pytest.mark.family("unix")``: skip, with the reason, when that family is not
   installed or the kernel cannot open its sockets.
+
+Also here: :mod:`famsock.testing.conformance` (the checks every family plugin runs on itself)
+and :mod:`famsock.testing.c_vectors` (test vectors printed by a C program from the headers).
 """
 
 from __future__ import annotations
