@@ -144,6 +144,7 @@ from ._connections import (
 from ._constants import GENERIC_CONSTANTS as _GENERIC_CONSTANTS
 from ._errors import FamilyConflictError as FamilyConflictError
 from ._errors import FamilyError as FamilyError
+from ._errors import PluginError as PluginError
 from ._errors import PluginWarning as PluginWarning
 from ._lookups import getaddrinfo as getaddrinfo
 from ._lookups import inet_ntop as inet_ntop
@@ -161,7 +162,8 @@ __version__ = "0.1.0"
 # The stdlib's public names (its family constants resolve through __getattr__), then famsock's.
 __all__ = [  # noqa: PLE0604 - starts from the stdlib's list
     *_std.__all__,
-    "AddressInfo", "FamilyConflictError", "FamilyError", "MsgFlag", "PluginWarning", "SocketIO",
+    "AddressInfo", "FamilyConflictError", "FamilyError", "MsgFlag", "PluginError", "PluginWarning",
+    "SocketIO",
     "address_from_text", "decode", "encode", "family", "get_syscall_path", "hookimpl",
     "parse_address", "set_syscall_path", "to_stdlib",
 ]
@@ -182,7 +184,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """Lazy names, then family constants: a plugin's value, else the platform's (as the stdlib)."""
+    """Lazy names; family constants (a plugin's value, else the platform's, as the stdlib); then
+    every other name of the stdlib's ``socket``."""
     module = _LAZY.get(name)
     if module is not None:
         import importlib  # noqa: PLC0415
@@ -199,6 +202,10 @@ def __getattr__(name: str) -> Any:
         if value is None:
             raise AttributeError(f"module 'famsock' has no attribute {name!r}: no installed family "
                                  "plugin contributes it and the platform does not define it")
+    elif hasattr(_std, name):
+        # Any other name of the stdlib's module, private ones included, as its own object:
+        # http.client, ssl, ftplib... read socket._GLOBAL_DEFAULT_TIMEOUT at import.
+        value = getattr(_std, name)
     else:
         raise AttributeError(f"module 'famsock' has no attribute {name!r}")
     globals()[name] = value
@@ -208,4 +215,4 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     from ._registry import registry  # noqa: PLC0415
 
-    return sorted({*globals(), *_LAZY, *registry.constant_names()})
+    return sorted({*globals(), *_LAZY, *registry.constant_names(), *dir(_std)})

@@ -5,6 +5,12 @@ first ``bind()``; famsock needs a single group once per process, which reading
 ``*.dist-info/entry_points.txt`` in each ``sys.path`` directory answers in about a millisecond.
 Archives on ``sys.path`` (zipped eggs, zipapps) are read with zipfile. As in importlib.metadata,
 the first distribution of a name on ``sys.path`` wins.
+
+A distribution whose ``entry_points.txt`` exists but cannot be read (not UTF-8, permission
+denied, a directory, a corrupt archive member) may hold a plugin, so it is neither skipped in
+silence nor allowed to stop the scan: it yields one :class:`EntryPoint` whose ``problem`` says
+which file and why, and the registry reports it as a broken plugin. So does its ``METADATA``
+when its entry points name plugins of the group.
 """
 
 from __future__ import annotations
@@ -27,13 +33,21 @@ class EntryPoint(NamedTuple):
     value: str
     distribution: str
     version: str
+    #: Why the distribution's metadata could not be read ("" when it could); ``value`` is then "".
+    problem: str = ""
 
 
-def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoint]:
+class _UnreadableError(Exception):
+    """A metadata file exists but cannot be read as UTF-8 text; the message names it."""
+
+
+def entry_points(group: str, path: Iterable[object] | None = None) -> list[EntryPoint]:
     """Entry points of ``group`` from the distributions importable from ``path`` (``sys.path``)."""
     found: list[EntryPoint] = []
     seen: set[str] = set()
     for entry in sys.path if path is None else path:
+        if not isinstance(entry, str):  # bytes, Path, None...: skipped, as the import system does
+            continue
         directory = entry or "."
         if os.path.isdir(directory):
             candidates: Iterable[tuple[str, list[EntryPoint]]] = _scan_directory(directory, group)
@@ -60,20 +74,42 @@ def _scan_directory(directory: str, group: str) -> Iterator[tuple[str, list[Entr
     for name in names:
         if not name.endswith(_METADATA_DIRS):
             continue
-        meta = os.path.join(directory, name)
         stem = name.rsplit(".", 1)[0]
-        key = _normalize(stem.split("-", 1)[0])
-        try:
-            with open(os.path.join(meta, "entry_points.txt"), encoding="utf-8") as file:
-                lines = _group_lines(file.read(), group)
-        except OSError:  # no entry points (or a bare egg-info file): the name still counts as seen
-            yield key, []
-            continue
+        yield _normalize(stem.split("-", 1)[0]), _directory_points(os.path.join(directory, name), stem, group)
+
+
+def _directory_points(meta: str, stem: str, group: str) -> list[EntryPoint]:
+    """The group's entry points of one ``*.dist-info`` / ``*.egg-info``, or why they cannot be read."""
+    try:
+        # None: no entry points (or a bare egg-info file); the name still counts as seen
+        lines = _group_lines(_read_file(os.path.join(meta, "entry_points.txt")) or "", group)
         if not lines:
-            yield key, []
-            continue
+            return []
         distribution, version = _name_and_version(meta, stem)
-        yield key, [EntryPoint(n, v, distribution, version) for n, v in lines]
+    except _UnreadableError as exc:
+        return [_unreadable(stem, exc)]
+    return [EntryPoint(n, v, distribution, version) for n, v in lines]
+
+
+def _read_file(path: str) -> str | None:
+    """The file's text, or ``None`` if there is no such file."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError) as exc:  # ValueError: UnicodeDecodeError
+        raise _UnreadableError(f"cannot read {path!r}: {_describe(exc)}") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)  # the path is said
+    return f"{type(exc).__name__}: {detail}"
+
+
+def _unreadable(stem: str, exc: _UnreadableError) -> EntryPoint:
+    name, version = _headers("", stem)
+    return EntryPoint(name, "", name, version, str(exc))
 
 
 def _group_lines(text: str, group: str) -> list[tuple[str, str]]:
@@ -95,11 +131,9 @@ def _group_lines(text: str, group: str) -> list[tuple[str, str]]:
 def _name_and_version(meta: str, stem: str) -> tuple[str, str]:
     """Name and version from METADATA / PKG-INFO headers, falling back on the directory name."""
     for filename in ("METADATA", "PKG-INFO"):
-        try:
-            with open(os.path.join(meta, filename), encoding="utf-8") as file:
-                return _headers(file.read(), stem)
-        except OSError:
-            continue
+        text = _read_file(os.path.join(meta, filename))
+        if text is not None:
+            return _headers(text, stem)
     return _headers("", stem)
 
 
@@ -128,24 +162,36 @@ def _scan_archive(archive: str, group: str) -> Iterator[tuple[str, list[EntryPoi
 
     try:
         bundle = zipfile.ZipFile(archive)
-    except (OSError, zipfile.BadZipFile):
+    except Exception:  # not a zip at all (zipfile's errors are many): nothing importable either
         return
     with bundle:
         for meta in sorted({n.split("/", 1)[0] for n in bundle.namelist() if "/" in n}):
             if not meta.endswith(_METADATA_DIRS) and meta != "EGG-INFO":
                 continue
             stem = meta.rsplit(".", 1)[0] if meta != "EGG-INFO" else os.path.basename(archive)
-            text = {name: _read(bundle, f"{meta}/{name}")
-                    for name in ("entry_points.txt", "METADATA", "PKG-INFO")}
-            distribution, version = _headers(text["METADATA"] or text["PKG-INFO"], stem)
-            lines = _group_lines(text["entry_points.txt"], group)
-            points = [EntryPoint(n, v, distribution, version) for n, v in lines]
-            yield _normalize(distribution), points
+            yield _normalize(stem.split("-", 1)[0]), _archive_points(archive, bundle, meta, stem, group)
 
 
-def _read(bundle: Any, name: str) -> str:
+def _archive_points(archive: str, bundle: Any, meta: str, stem: str, group: str) -> list[EntryPoint]:
+    """As :func:`_directory_points`, for a metadata directory inside an archive."""
+    try:
+        lines = _group_lines(_read_member(archive, bundle, f"{meta}/entry_points.txt"), group)
+        if not lines:
+            return []
+        headers = (_read_member(archive, bundle, f"{meta}/METADATA")
+                   or _read_member(archive, bundle, f"{meta}/PKG-INFO"))
+    except _UnreadableError as exc:
+        return [_unreadable(stem, exc)]
+    distribution, version = _headers(headers, stem)
+    return [EntryPoint(n, v, distribution, version) for n, v in lines]
+
+
+def _read_member(archive: str, bundle: Any, name: str) -> str:
+    """A member's text, or "" if there is no such member."""
     try:
         data: bytes = bundle.read(name)
+        return data.decode("utf-8")
     except KeyError:
         return ""
-    return data.decode("utf-8")
+    except Exception as exc:  # CRC, compression, encryption, truncation, decoding: zipfile's errors are many
+        raise _UnreadableError(f"cannot read {os.path.join(archive, name)!r}: {_describe(exc)}") from exc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 
-__all__ = ["FamilyConflictError", "FamilyError", "PluginWarning"]
+__all__ = ["FamilyConflictError", "FamilyError", "PluginError", "PluginWarning"]
 
 
 class FamilyError(OSError):
@@ -20,6 +20,12 @@ class FamilyError(OSError):
 
 class FamilyConflictError(FamilyError):
     """Two plugins claim one family (or one constant); the message names both distributions."""
+
+
+class PluginError(FamilyError):
+    """A family plugin returned something its contract rules out (an address of the wrong
+    class, bytes that are not a ``struct sockaddr`` of its family...); the message names the
+    family and the plugin. Nothing was sent or returned."""
 
 
 class PluginWarning(UserWarning):

@@ -19,6 +19,27 @@ change (host names do).
 the plugin. Should a received address fail to convert, the descriptors that came with the
 message (SCM_RIGHTS) are closed before the error propagates, as the stdlib does with its own
 failures: nobody else could ever close them.
+
+What a plugin returns is checked where it enters the core, once per computed result (memoized
+results and sendto()'s last pair are not checked again): ``parse``, ``decode`` and
+``from_native`` must return an instance of the family's ``address_type`` whose class is not one
+of the interpreter's own (``tuple``, ``str``...: users pass those, and they must be parsed);
+``encode`` must return ``bytes`` of a ``struct sockaddr`` of the family: 2 to 128 bytes
+(``sizeof(struct sockaddr_storage)``) starting with its ``sa_family``. Anything else is a
+:class:`~famsock.PluginError` naming the family and the plugin, raised before any syscall.
+
+The kernel may report an address of another family than the socket was opened with (Linux's
+IPV6_ADDRFORM turns an AF_INET6 socket into an AF_INET one). Results are read by the family the
+kernel reports: on the raw path by the sockaddr's ``sa_family`` (a field every sockaddr has),
+on the native path by ``SO_DOMAIN`` once the socket's own ``from_native`` refused the value (the
+C method decoded it by ``sa_family`` already). No plugin for that family: the native path gives
+the stdlib's value untouched (as for any family no plugin claims); the raw path, which has only
+bytes, raises :class:`~famsock.FamilyError` naming the family.
+
+Shared caches are safe across threads without locks on the hot paths: each update is one
+atomic dict, set or list operation, and no reader depends on two of them happening together.
+A memo miss on "no address" (``None``) is answered by the path itself, never by a plugin: a
+thread may look while another thread's eviction has emptied the memo.
 """
 
 from __future__ import annotations
@@ -29,6 +50,8 @@ import errno
 import os
 from operator import index
 from sys import audit as _audit
+from sys import byteorder as _byteorder
+from sys import maxsize as _maxsize
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
@@ -45,6 +68,7 @@ __all__ = ["MODES", "NativePath", "Path", "RawPath", "StdlibPath", "get_syscall_
 MODES = ("auto", "raw")
 ENVIRONMENT = "FAMSOCK_SYSCALL_PATH"
 _MEMO_LIMIT = 1024
+_SOCKADDR_MAX = 128  # sizeof(struct sockaddr_storage): no sockaddr is longer
 
 _ss = _socket.socket
 _c_bind = _ss.bind
@@ -59,7 +83,10 @@ _c_getpeername = _ss.getpeername
 _c_sendmsg = _ss.sendmsg
 _c_recvmsg = _ss.recvmsg
 _c_recvmsg_into = _ss.recvmsg_into
+_c_getsockopt = _ss.getsockopt
+_SO_DOMAIN: int | None = getattr(_socket, "SO_DOMAIN", None)  # Linux, FreeBSD
 _INT_MIN, _INT_MAX = -0x80000000, 0x7FFFFFFF
+_LONG_MAX = _maxsize  # a C long is a Py_ssize_t on Linux (LP64 and ILP32 alike)
 _SOL_SOCKET = _socket.SOL_SOCKET
 _SCM_RIGHTS = _socket.SCM_RIGHTS
 _FD_SIZE = memoryview(bytes(8)).cast("i").itemsize  # sizeof(int), without importing struct
@@ -67,20 +94,183 @@ _FD_SIZE = memoryview(bytes(8)).cast("i").itemsize  # sizeof(int), without impor
 
 def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
     if len(memo) >= _MEMO_LIMIT:
-        memo.clear()  # a bound, not an LRU: refilling costs one call per address
+        # A bound, not an LRU: refilling costs one call per address. Other threads may read
+        # the memo between these two steps: they miss and compute the entry (None included:
+        # the paths answer it themselves).
+        memo.clear()
         memo[None] = None
     memo[key] = value
     return value
+
+
+# -- the plugin boundary: what a plugin returns is checked once, where it enters the core --------
+
+def _proper(cls: type) -> bool:
+    """Whether ``cls`` may be a typed-address class: not one of the interpreter's own (``tuple``,
+    ``str``, ``bytes``...), whose values users pass and which must therefore be parsed."""
+    return cls.__module__ != "builtins"
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, short, for a message about a faulty plugin: its repr may fail too."""
+    try:
+        text = repr(value)
+    except Exception:  # a broken object is what these messages are about
+        text = object.__repr__(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _plugin_error(family: Family, hook: str, problem: str) -> Exception:
+    """The PluginError for a fault of ``family``'s plugin in ``hook``."""
+    from ._errors import PluginError  # noqa: PLC0415 - an error path
+
+    source_of = getattr(_registry, "source_of", None)  # the registry names the distribution
+    source = source_of(family) if source_of is not None else f"the plugin that registers {family.constant}"
+    return PluginError(f"faulty famsock plugin for family {family.name!r} ({family.constant} = "
+                       f"{family.number}) from {source}: {hook}() {problem}")
+
+
+def _check_address(family: Family, address: Any, hook: str) -> None:
+    """Raise PluginError unless ``address`` can be a typed address of ``family``."""
+    cls = type(address)
+    wanted = family.address_type
+    if not _proper(cls) or not isinstance(address, wanted):
+        raise _plugin_error(family, hook, f"returned {cls.__qualname__} {_shown(address)}, not a typed "
+                                          f"address (an instance of {wanted.__qualname__}, of a class "
+                                          f"that is not built in)")
+
+
+def _bad_sockaddr(family: Family, encoded: Any) -> Exception:
+    """The PluginError for an ``encode`` result that is not a sockaddr of ``family``."""
+    if type(encoded) is not bytes:
+        problem = f"a {type(encoded).__qualname__}, not bytes: {_shown(encoded)}"
+    elif not 2 <= len(encoded) <= _SOCKADDR_MAX:
+        problem = f"{len(encoded)} bytes; a sockaddr is 2 to {_SOCKADDR_MAX} bytes"
+    else:
+        found = int.from_bytes(encoded[:2], _byteorder)
+        problem = f"a sockaddr of family {found} (its sa_family, the first two bytes), not {family.number}"
+    return _plugin_error(family, "encode", f"returned {problem}")
+
+
+# -- addresses of another family than the socket's (IPV6_ADDRFORM) ------------------------------
+
+class _NotMoved:
+    """What :func:`_moved_native` returns when the socket is still of the path's family."""
+
+
+def _other_family(number: int) -> Family | None:
+    assert _registry is not None  # a path exists, so path_for() has set it
+    return _registry.lookup(number)
+
+
+def _decoded_elsewhere(data: bytes, family: Family, spec: SocketSpec) -> Any:
+    """Sockaddr bytes of another family than the socket's, decoded by that family's plugin."""
+    number = int.from_bytes(data[:2], _byteorder)
+    other = _other_family(number)
+    if other is None:
+        from ._errors import FamilyError  # noqa: PLC0415 - an error path
+
+        raise FamilyError(f"the kernel reports an address of family {number} for a socket opened as "
+                          f"{family.constant} ({family.number}), and no famsock plugin handles family "
+                          f"{number}")
+    address = other.decode(data, _spec(number, spec.type, spec.proto))
+    _check_address(other, address, "decode")
+    return address
+
+
+def _kernel_family(sock: StdSocket) -> int | None:
+    """The family the kernel reports for ``sock`` (SO_DOMAIN), or None where it cannot say."""
+    if _SO_DOMAIN is None:
+        return None
+    try:
+        return int(_c_getsockopt(sock, _SOL_SOCKET, _SO_DOMAIN))
+    except OSError:
+        return None
+
+
+def _moved_native(sock: StdSocket, result: Any, family: Family, spec: SocketSpec) -> Any:
+    """A C method's ``result`` that ``family``'s ``from_native`` refused, read by the family the
+    kernel reports for ``sock``: its plugin's typed address, or the stdlib's value where no
+    plugin (or no native handling) is; :class:`_NotMoved` if the family is the same."""
+    number = _kernel_family(sock)
+    if number is None or number == family.number:
+        return _NotMoved
+    other = _other_family(number)
+    if other is None or other.native is None:
+        return result  # the interpreter decoded it by its sa_family: the stdlib's own value
+    address = other.native.from_native(result, _spec(number, spec.type, spec.proto))
+    _check_address(other, address, "from_native")
+    return address
+
+
+_MSG_TRUNC = _socket.MSG_TRUNC
+
+
+def _c_recvfrom_checked(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, Any]:
+    """The C ``recvfrom()``, minus the bytes it would return that the kernel never wrote.
+
+    With ``MSG_TRUNC`` the kernel reports a datagram's whole length (on a stream, how many bytes
+    it discarded, writing none), and CPython returns that many bytes, all past what the kernel
+    wrote being uninitialised memory. Here the kernel writes into a zeroed buffer of ``bufsize``
+    bytes instead, and at most ``bufsize`` bytes come back (the whole length is what
+    ``recvfrom_into()`` returns, and what ``recvmsg()`` flags with MSG_TRUNC)."""
+    if type(flags) is int and not flags & _MSG_TRUNC:
+        return _c_recvfrom(sock, bufsize, flags)
+    size = index(bufsize)  # the C method's order: "n|i"
+    if not -_LONG_MAX - 1 <= size <= _LONG_MAX:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    flags = _c_int(flags)
+    if not flags & _MSG_TRUNC or size < 0 or size > _BYTES_LIMIT:
+        return _c_recvfrom(sock, bufsize, flags)  # its own errors
+    buffer = _zeroed(size)
+    received, result = _c_recvfrom_into(sock, buffer, size, flags)
+    return bytes(memoryview(buffer)[:min(received, size)]), result
+
+
+_BYTES_LIMIT = _maxsize - 33  # sys.getsizeof(b""): past this, bytes() raises OverflowError
+_ZEROED_IN_PLACE = 1 << 20
+
+
+def _zeroed(size: int) -> bytearray | Any:
+    """A zeroed writable buffer: large ones are anonymous mappings, whose pages cost nothing
+    until the kernel writes them (``bytearray(size)`` writes every byte first)."""
+    if size <= _ZEROED_IN_PLACE:
+        return bytearray(size)
+    import mmap  # noqa: PLC0415 - only large truncated reads need it
+
+    try:
+        return mmap.mmap(-1, size)
+    except OSError:  # ENOMEM: what the C method raises when it cannot allocate
+        raise MemoryError from None
+
+
+def _parsed_for_sendto(parsed: Callable[[Any], Any], value: Any, data: Any, flags: Any) -> Any:
+    """``parsed(value)``; should it fail, the error the C ``sendto()`` gives first, for a bad
+    ``data`` or ``flags``: it reads them before it looks at the address."""
+    try:
+        return parsed(value)
+    except Exception:
+        try:
+            view = memoryview(data)
+        except TypeError:
+            raise TypeError(f"a bytes-like object is required, not {type(data).__name__!r}") from None
+        with view:
+            if not view.c_contiguous:
+                raise BufferError("memoryview: underlying buffer is not C-contiguous") from None
+        _c_int(flags)
+        raise
 
 
 def _c_int(value: Any) -> int:
     """``flags`` as the stdlib's C methods take it (``__index__``, a C int), checked before the
     address is parsed: the C methods parse their arguments before they look at an address."""
     number = index(value)
-    if not _INT_MIN <= number <= _INT_MAX:
-        side = "greater than maximum" if number > 0 else "less than minimum"
-        raise OverflowError(f"signed integer is {side}: {number}")
-    return number
+    if _INT_MIN <= number <= _INT_MAX:
+        return number
+    if not -_LONG_MAX - 1 <= number <= _LONG_MAX:  # the C method reads a C long first
+        raise OverflowError("Python int too large to convert to C long")
+    side = "greater than maximum" if number > 0 else "less than minimum"
+    raise OverflowError(f"signed integer is {side}")
 
 
 def _close_fds(ancdata: list[tuple[int, int, bytes]]) -> None:
@@ -96,19 +286,20 @@ def _close_fds(ancdata: list[tuple[int, int, bytes]]) -> None:
                     os.close(fd)
 
 
-def _typed(result: tuple[Any, list[tuple[int, int, bytes]], int, Any], address: Callable[[Any], Any]
+def _typed(result: tuple[Any, list[tuple[int, int, bytes]], int, Any],
+           address: Callable[[Any, StdSocket], Any], sock: StdSocket
            ) -> tuple[Any, list[tuple[int, int, bytes]], int, Any]:
     """A recvmsg() result with its address typed; received descriptors closed if that fails."""
     data, ancdata, flags, native = result
     try:
-        return data, ancdata, flags, address(native)
+        return data, ancdata, flags, address(native, sock)
     except BaseException:
         _close_fds(ancdata)
         raise
 
 
 def _message_calls(send: Callable[..., int], receive: Callable[..., Any], receive_into: Callable[..., Any],
-                   convert: Callable[[Any], Any], address: Callable[[Any], Any],
+                   convert: Callable[[Any], Any], address: Callable[[Any, StdSocket], Any],
                    audit: bool) -> tuple[Any, Any, Any]:
     """A path's ``sendmsg``, ``recvmsg`` and ``recvmsg_into``, over its own calls (the C methods or
     the raw bridge): ``convert`` turns a user's address into what ``send`` takes, ``address``
@@ -125,10 +316,10 @@ def _message_calls(send: Callable[..., int], receive: Callable[..., Any], receiv
         return send(sock, buffers, ancdata, flags, converted)
 
     def recvmsg(sock: StdSocket, bufsize: Any, ancbufsize: Any, flags: Any) -> tuple[Any, ...]:
-        return _typed(receive(sock, bufsize, ancbufsize, flags), address)
+        return _typed(receive(sock, bufsize, ancbufsize, flags), address, sock)
 
     def recvmsg_into(sock: StdSocket, buffers: Any, ancbufsize: Any, flags: Any) -> tuple[Any, ...]:
-        return _typed(receive_into(sock, buffers, ancbufsize, flags), address)
+        return _typed(receive_into(sock, buffers, ancbufsize, flags), address, sock)
 
     return sendmsg, recvmsg, recvmsg_into
 
@@ -141,28 +332,40 @@ _NO_RECENT: list[tuple[Any, Any]] = [(_Never, None)]  # a recent pair no value m
 
 
 class _Typed:
-    """The typed-address classes of one family, learnt from what ``parse`` and ``decode`` return.
+    """The typed-address classes of one family, learnt from what ``parse``, ``decode`` and
+    ``from_native`` return.
 
     Their instances are valid by construction (the contract), so they skip ``parse``. Learnt
     rather than declared: a family may return several classes under one ``address_type``
     (UNIX: path, abstract, unnamed), and ``type(v) in set`` is cheaper than ``isinstance``.
+    A class is checked once, when first seen (:func:`_check_address`), so a plugin's fault
+    cannot make ``tuple`` a class whose values skip ``parse``; the set only ever grows, one
+    atomic ``add`` at a time.
     """
 
-    __slots__ = ("classes", "parse", "spec")
+    __slots__ = ("classes", "family", "parse", "spec")
 
     def __init__(self, family: Family, spec: SocketSpec) -> None:
-        self.classes = {family.address_type}
+        cls = family.address_type
+        self.classes = {cls} if _proper(cls) else set()
+        self.family = family
         self.parse = family.parse
         self.spec = spec
 
     def parsed(self, value: Any) -> Any:
         address = self.parse(value, self.spec)
-        self.classes.add(type(address))
+        if type(address) not in self.classes:
+            self.learn(address, "parse")
         return address
 
-    def learnt(self, address: Any) -> Any:
-        self.classes.add(type(address))
+    def learnt(self, address: Any, hook: str) -> Any:
+        if type(address) not in self.classes:
+            self.learn(address, hook)
         return address
+
+    def learn(self, address: Any, hook: str) -> None:
+        _check_address(self.family, address, hook)
+        self.classes.add(type(address))
 
 
 class NativePath:
@@ -176,8 +379,10 @@ class NativePath:
 
     Two shortcuts for the socket object's hottest methods (``sendto``, ``recvfrom``):
     ``direct_type``, the type whose values the C methods take as they are (the typed address,
-    when the family has no ``to_native``), and ``results``, the memo from C results to typed
-    addresses.
+    when the family has no ``to_native`` and its class is not one of the interpreter's own),
+    and ``results``, the memo from C results to typed addresses. A result ``from_native``
+    refuses is read by the family the kernel reports (see the module's docstring) and not
+    memoized: the same value may come from sockets the kernel has not moved.
     """
 
     name = "native"
@@ -185,7 +390,7 @@ class NativePath:
                  "getpeername", "getsockname", "recent", "recvfrom", "recvfrom_into", "recvmsg",
                  "recvmsg_into", "results", "sendmsg", "sendto", "spec")
 
-    def __init__(self, family: Family, spec: SocketSpec) -> None:
+    def __init__(self, family: Family, spec: SocketSpec) -> None:  # noqa: PLR0915 - a closure a call
         assert family.native is not None
         self.family = family
         self.spec = spec
@@ -200,33 +405,47 @@ class NativePath:
                 value = parsed(value)
             return value if to_native is None else to_native(value)
 
-        def address(result: Any) -> Any:
+        def convert(result: Any, sock: StdSocket) -> tuple[Any, bool]:
+            """The typed address, and whether it may be memoized (it is the socket's family's)."""
+            try:
+                return learnt(from_native(result, spec), "from_native"), True
+            except ValueError:
+                moved = _moved_native(sock, result, family, spec)
+                if moved is _NotMoved:
+                    raise
+                return moved, False
+
+        def address(result: Any, sock: StdSocket) -> Any:
             try:
                 return memo[result]
             except KeyError:
-                return _remember(memo, result, learnt(from_native(result, spec)))
+                if result is None:  # not from the memo: another thread may be evicting it
+                    return None
+                converted, ours = convert(result, sock)
+                return _remember(memo, result, converted) if ours else converted
             except TypeError:  # an unhashable native form: nothing to memoize
-                return learnt(from_native(result, spec))
+                return convert(result, sock)[0]
 
         def sendto(sock: StdSocket, data: Any, flags: Any, value: Any) -> int:
             last = recent[0]
             if value is last[0]:
                 return _c_sendto(sock, data, flags, last[1])
             if type(value) not in classes:
-                value = parsed(value)
+                value = _parsed_for_sendto(parsed, value, data, flags)
             result = value if to_native is None else to_native(value)
             recent[0] = (value, result)
             return _c_sendto(sock, data, flags, result)
 
         def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, Any]:
-            data, result = _c_recvfrom(sock, bufsize, flags)
-            return data, address(result)
+            data, result = _c_recvfrom_checked(sock, bufsize, flags)
+            return data, address(result, sock)
 
         def recvfrom_into(sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, Any]:
             received, result = _c_recvfrom_into(sock, buffer, nbytes, flags)
-            return received, address(result)
+            return received, address(result, sock)
 
-        self.direct_type = family.address_type if to_native is None else _Never
+        direct = family.address_type
+        self.direct_type = direct if to_native is None and _proper(direct) else _Never
         self.results = memo
         self.recent = recent
         self.address = address
@@ -239,8 +458,8 @@ class NativePath:
         self.connect = lambda sock, value: _c_connect(sock, native(value))
         self.connect_ex = lambda sock, value: _c_connect_ex(sock, native(value))
         self.accept = _c_accept
-        self.getsockname = lambda sock: address(_c_getsockname(sock))
-        self.getpeername = lambda sock: address(_c_getpeername(sock))
+        self.getsockname = lambda sock: address(_c_getsockname(sock), sock)
+        self.getpeername = lambda sock: address(_c_getpeername(sock), sock)
 
 
 class RawPath:
@@ -248,7 +467,8 @@ class RawPath:
 
     Built like :class:`NativePath`, for the same reasons. ``decode`` is memoized by the sockaddr
     bytes; ``encode`` through ``sendto``'s last pair only, since a dict keyed by typed addresses
-    costs more than encoding when their hash is Python code.
+    costs more than encoding when their hash is Python code. Bytes whose ``sa_family`` is not the
+    socket's are decoded by that family's plugin (memoized too: the bytes name their family).
     """
 
     name = "raw"
@@ -265,15 +485,24 @@ class RawPath:
         raw_sendto, raw_recvfrom, raw_connect = raw.sendto, raw.recvfrom, raw.connect
         decoded: dict[Any, Any] = {None: None}
         recent: list[tuple[Any, bytes]] = [(_Never, b"")]  # one pair, replaced whole: thread-safe
+        ours = family.number.to_bytes(2, _byteorder)  # sa_family, host order, as the kernel writes it
+        longest = _SOCKADDR_MAX
 
         def sockaddr(value: Any) -> bytes:
-            return encode(value if type(value) in classes else parsed(value))
+            encoded = encode(value if type(value) in classes else parsed(value))
+            if type(encoded) is not bytes or encoded[:2] != ours or len(encoded) > longest:
+                raise _bad_sockaddr(family, encoded)
+            return encoded
 
-        def address(data: bytes | None) -> Any:
+        def address(data: bytes | None, sock: StdSocket | None = None) -> Any:
             try:
                 return decoded[data]
             except KeyError:
-                return _remember(decoded, data, learnt(decode(data, spec))) if data is not None else None
+                if data is None:
+                    return None
+                if data[:2] != ours and len(data) >= 2:  # the kernel moved the socket (IPV6_ADDRFORM)
+                    return _remember(decoded, data, _decoded_elsewhere(data, family, spec))
+                return _remember(decoded, data, learnt(decode(data, spec), "decode"))
 
         # The C methods raise the stdlib's audit events (socket.bind...) with the caller's value
         # once it parsed; the raw path does the same before each call.
@@ -287,8 +516,10 @@ class RawPath:
             if value is last[0]:
                 _audit("socket.sendto", sock, value)
                 return raw_sendto(sock, data, flags, last[1])
-            typed = value if type(value) in classes else parsed(value)
+            typed = value if type(value) in classes else _parsed_for_sendto(parsed, value, data, flags)
             encoded = encode(typed)
+            if type(encoded) is not bytes or encoded[:2] != ours or len(encoded) > longest:
+                raise _bad_sockaddr(family, encoded)
             recent[0] = (typed, encoded)
             _audit("socket.sendto", sock, value)
             return raw_sendto(sock, data, flags, encoded)
@@ -349,7 +580,7 @@ class StdlibPath:
     def __init__(self, spec: SocketSpec) -> None:
         self.spec = spec
 
-    def address(self, native: Any) -> Any:
+    def address(self, native: Any, sock: StdSocket | None = None) -> Any:
         return native
 
     def bind(self, sock: StdSocket, value: Any) -> None:
@@ -365,7 +596,7 @@ class StdlibPath:
         return _c_sendto(sock, data, flags, value)
 
     def recvfrom(self, sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, Any]:
-        return _c_recvfrom(sock, bufsize, flags)
+        return _c_recvfrom_checked(sock, bufsize, flags)
 
     def recvfrom_into(self, sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, Any]:
         return _c_recvfrom_into(sock, buffer, nbytes, flags)
@@ -431,16 +662,23 @@ def path_for(number: int, type: int, proto: int) -> Path:
         from ._registry import registry  # noqa: PLC0415 - first address call, not import time
 
         _registry = registry
-    family = _registry.lookup(number)  # loads plugins on first use
     key = (number, type, proto)
-    with _lock:
-        if _paths_generation != _registry.generation:
-            _paths.clear()
-            _paths_generation = _registry.generation
-        path = _paths.get(key)
-        if path is None:
-            path = _paths[key] = _new_path(family, _spec(number, type, proto))
-    return path
+    while True:
+        # The lookup runs outside the lock (loading plugins may open sockets), so another thread
+        # may change the registry meanwhile: a path is only built from a family looked up in the
+        # generation the table holds. Each turn is a registration in between: this ends.
+        generation = _registry.generation
+        family = _registry.lookup(number)  # loads plugins on first use
+        with _lock:
+            current = _registry.generation
+            if _paths_generation != current:
+                _paths.clear()
+                _paths_generation = current
+            path = _paths.get(key)
+            if path is None and generation == current:
+                path = _paths[key] = _new_path(family, _spec(number, type, proto))
+        if path is not None:
+            return path
 
 
 def _spec(number: int, type: int, proto: int) -> SocketSpec:

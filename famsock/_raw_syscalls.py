@@ -10,11 +10,23 @@ a socket object, for its fd and its mode, and behaves as the stdlib's C methods 
 - ``EINTR`` is retried (PEP 475): Python runs signal handlers before the retry, so a handler
   that raises ends the call with its exception.
 
+Every attempt and every wait reads the socket's fd anew, as the C methods read ``sock_fd``:
+another thread may close the socket meanwhile and the kernel give its number to a new socket;
+the call then fails with ``EBADF`` instead of reading from or writing to that socket.
+
+Arguments are checked as the C methods parse them (``n``: ``Py_ssize_t``, ``i``: C ``int``),
+with their exceptions and messages, before anything reaches ctypes: without ``argtypes``, ctypes
+passes a Python int as a C ``int`` and would wrap it silently. Sizes beyond ``INT_MAX`` go as
+``c_size_t``.
+
 Speed: no ``argtypes`` are declared (they cost ~0.12 µs per argument per call, see the brief);
-ints, ``bytes`` and ctypes buffers are passed as they are, and ctypes' own conversion errors
-become the stdlib's ``OverflowError``. Scratch buffers (a ``sockaddr_storage``, its length, a
-data buffer) are reused from a pool: allocating them costs more than the syscall's own Python
-overhead. Each call is one straight attempt; the retry loop runs only after a failure.
+ints, ``bytes`` and ctypes buffers are passed as they are. Scratch buffers (a
+``sockaddr_storage``, its length, a data buffer) are reused from a pool: allocating them costs
+more than the syscall's own Python overhead. A pooled data buffer holds earlier messages, so only
+the bytes the kernel wrote are ever read from it: receives with ``MSG_TRUNC``, whose count is the
+message's full length (for TCP: bytes discarded, none written), get a zeroed buffer of their own
+and return at most ``bufsize`` bytes. Each call is one straight attempt; the retry loop runs
+only after a failure.
 
 ``sendmsg``/``recvmsg``/``recvmsg_into`` build ``struct msghdr``, ``struct iovec`` and the
 ``struct cmsghdr`` items of the control buffer with ctypes (layouts from the C library's headers:
@@ -26,11 +38,13 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import io
 import math
 import os
 import select
 import sys
 import warnings
+from _socket import MSG_TRUNC
 from contextlib import suppress
 from operator import index
 from time import monotonic
@@ -66,13 +80,14 @@ _sendto = _libc.sendto
 _recvfrom = _libc.recvfrom
 _sendmsg = _libc.sendmsg
 _recvmsg = _libc.recvmsg
+_poll = _libc.poll
 _sendto.restype = _recvfrom.restype = _sendmsg.restype = _recvmsg.restype = ctypes.c_ssize_t
 
 _get_errno = ctypes.get_errno
 _byref = ctypes.byref
 _addressof = ctypes.addressof
 _char = ctypes.c_char
-_ArgumentError = ctypes.ArgumentError
+_c_size_t = ctypes.c_size_t
 
 _SOCK_CLOEXEC = 0o2000000  # accept4() flag; the stdlib's sockets are non-inheritable too
 _SOL_SOCKET = 1
@@ -82,8 +97,14 @@ _EINTR = errno.EINTR
 _ADDRESS_SIZE = 128  # sizeof(struct sockaddr_storage): the kernel never returns more
 _DATA_SIZE = 65536  # recvfrom() sizes up to this use a pooled buffer
 _INT_MIN, _INT_MAX = -0x80000000, 0x7FFFFFFF
+_LONG_MAX = (1 << (8 * ctypes.sizeof(ctypes.c_long) - 1)) - 1
+_LONG_MIN = -_LONG_MAX - 1
 _SSIZE_MIN, _SSIZE_MAX = -sys.maxsize - 1, sys.maxsize
 _SOCKLEN_LIMIT = _INT_MAX  # the stdlib's SOCKLEN_T_LIMIT: the largest control buffer it takes
+_BYTES_LIMIT = _SSIZE_MAX - sys.getsizeof(b"")  # past this, bytes() raises OverflowError
+# sendto()'s and recvfrom()'s fast paths test flags for the int 0 by identity first: the
+# cheapest test there is (CPython has one 0); other flags go through the range checks
+_NO_FLAGS = 0
 
 
 class _Scratch:
@@ -125,21 +146,118 @@ def _take() -> _Scratch:
     return scratch
 
 
+_MAPPED = 1 << 20  # buffers past this are anonymous mappings
+
+
+def _buffer(size: int) -> Any:
+    """A zeroed buffer of ``size`` bytes, not from the pool. Large ones are anonymous mappings,
+    whose pages cost nothing until the kernel writes them: ctypes writes every byte of its own
+    arrays first (2**31 bytes: seconds and 2 GB), where the C methods' buffers cost nothing."""
+    if size <= _MAPPED:
+        return (_char * size)()
+    import mmap  # noqa: PLC0415 - only large receives need it
+
+    try:
+        mapping = mmap.mmap(-1, size)
+    except OSError:  # ENOMEM: what the C methods raise when they cannot allocate
+        raise MemoryError from None
+    return (_char * size).from_buffer(mapping)  # the array keeps the mapping alive
+
+
 def _error(code: int) -> OSError:
     return OSError(code, os.strerror(code))  # OSError picks the subclass (ConnectionRefusedError...)
 
 
-def _wait(fd: int, events: int, deadline: float | None) -> None:
-    """Wait until ``fd`` is ready for ``events``, or raise TimeoutError at ``deadline``."""
-    poller = select.poll()
-    poller.register(fd, events)
-    if deadline is None:
-        poller.poll()  # retries EINTR itself (PEP 475)
-        return
-    remaining = deadline - monotonic()
-    if remaining > 0 and poller.poll(math.ceil(remaining * 1000)):
-        return
-    raise TimeoutError("timed out")
+# -- arguments, as the C methods parse them -----------------------------------------------------
+
+def _c_int(value: Any) -> int:
+    """An argument the C methods parse as ``i`` (a C ``int``, through ``__index__``)."""
+    number = index(value)
+    if _INT_MIN <= number <= _INT_MAX:
+        return number
+    if not _LONG_MIN <= number <= _LONG_MAX:
+        raise OverflowError("Python int too large to convert to C long")
+    side = "greater than maximum" if number > 0 else "less than minimum"
+    raise OverflowError(f"signed integer is {side}")
+
+
+def _ssize(value: Any) -> int:
+    """An argument the C methods parse as ``n`` (a ``Py_ssize_t``, through ``__index__``)."""
+    number = index(value)
+    if not _SSIZE_MIN <= number <= _SSIZE_MAX:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    return number
+
+
+def _size_t(size: int) -> Any:
+    """A byte count for a ``size_t`` parameter: ctypes passes a plain int as a C ``int``."""
+    return size if size <= _INT_MAX else _c_size_t(size)
+
+
+def _readable(data: Any) -> tuple[Any, int]:
+    """A pointer-like object and size for any bytes-like object, as the stdlib accepts."""
+    view = _bytes_like(data)
+    view = view.cast("B")
+    if view.readonly:
+        return view.tobytes(), view.nbytes
+    return (_char * view.nbytes).from_buffer(view), view.nbytes
+
+
+def _writable(buffer: Any) -> tuple[Any, int]:
+    """A ctypes array over a writable, contiguous buffer and its size, as ``w*`` takes it."""
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        view = None
+    if view is None or view.readonly or not view.c_contiguous:
+        try:  # the interpreter's own "w*" check names the type as the C method's message does
+            io.BytesIO().readinto(buffer)
+        except TypeError as exc:
+            shown = str(exc).rpartition(", not ")[2]
+        else:
+            shown = type(buffer).__name__
+        raise TypeError(f"recvfrom_into() argument 1 must be read-write bytes-like object, not {shown}")
+    return (_char * view.nbytes).from_buffer(view.cast("B")), view.nbytes
+
+
+# -- retries and waits ------------------------------------------------------------------------------
+
+class _Pollfd(ctypes.Structure):
+    """``struct pollfd`` (<poll.h>; the tests check the layout against the C compiler's)."""
+
+    _fields_ = (("fd", ctypes.c_int), ("events", ctypes.c_short), ("revents", ctypes.c_short))
+
+
+def _wait(sock: StdSocket, events: int, deadline: float | None) -> None:
+    """Wait until the socket is ready for ``events``, or closed; TimeoutError at ``deadline``
+    (None: no limit).
+
+    libc's poll(), not select.poll(): that one retries EINTR itself, on the fd number it was
+    given, which may belong to another socket by then. Here each turn reads the socket's fd, and
+    returns once it is closed (-1): the caller's next attempt then fails with EBADF, as the C
+    methods' do. Each turn waits at most INT_MAX ms, poll()'s limit: ``settimeout()`` takes
+    longer timeouts, and the stdlib waits them out.
+    """
+    entry = _Pollfd(-1, events, 0)
+    entry_ref = _byref(entry)
+    while True:
+        fd = sock.fileno()
+        if fd < 0:
+            return
+        if deadline is None:
+            milliseconds = -1
+        else:
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise TimeoutError("timed out")
+            milliseconds = min(math.ceil(remaining * 1000), _INT_MAX)
+        entry.fd = fd
+        ready = _poll(entry_ref, 1, milliseconds)
+        if ready > 0:
+            return
+        if ready < 0 and _get_errno() != _EINTR:
+            raise _error(_get_errno())
+        # EINTR: Python has run the signal handlers by now; 0: a chunk or the deadline is over
 
 
 def _again(sock: StdSocket, events: int, attempt: Callable[[], int]) -> int:
@@ -147,7 +265,8 @@ def _again(sock: StdSocket, events: int, attempt: Callable[[], int]) -> int:
 
     EINTR: retry at once (Python has run the signal handlers by now). EAGAIN on a timeout socket:
     wait for readiness until the deadline. Anything else, or EAGAIN in blocking or non-blocking
-    mode, is the call's error (``BlockingIOError`` for EAGAIN, as the stdlib).
+    mode, is the call's error (``BlockingIOError`` for EAGAIN, as the stdlib). ``attempt`` reads
+    the socket's fd itself, each time.
     """
     deadline = None
     while True:
@@ -155,7 +274,7 @@ def _again(sock: StdSocket, events: int, attempt: Callable[[], int]) -> int:
         if code == _EAGAIN and sock.gettimeout():
             if deadline is None:
                 deadline = monotonic() + sock.gettimeout()  # type: ignore[operator]
-            _wait(sock.fileno(), events, deadline)
+            _wait(sock, events, deadline)
         elif code != _EINTR:
             raise _error(code)
         result = attempt()
@@ -163,61 +282,7 @@ def _again(sock: StdSocket, events: int, attempt: Callable[[], int]) -> int:
             return result
 
 
-def _overflow(exc: ctypes.ArgumentError) -> OverflowError:
-    return OverflowError(f"an argument does not fit its C type: {exc}")
-
-
-def _ints(*values: Any) -> tuple[int, ...]:
-    """The stdlib's integer arguments: anything with __index__, fitting a C int."""
-    numbers = tuple(index(value) for value in values)
-    for number in numbers:
-        if not _INT_MIN <= number <= _INT_MAX:
-            side = "greater than maximum" if number > 0 else "less than minimum"
-            raise OverflowError(f"signed integer is {side}: {number}")
-    return numbers
-
-
-def _sizes(*values: Any) -> tuple[int, ...]:
-    """The stdlib's ``Py_ssize_t`` arguments: anything with __index__, fitting a C ssize_t."""
-    numbers = tuple(index(value) for value in values)
-    for number in numbers:
-        if not _SSIZE_MIN <= number <= _SSIZE_MAX:
-            raise OverflowError(f"Python int too large to convert to C ssize_t: {number}")
-    return numbers
-
-
-def _readable(data: Any) -> tuple[Any, int]:
-    """A pointer-like object and size for any bytes-like object, as the stdlib accepts."""
-    try:
-        view = memoryview(data)
-    except TypeError:
-        raise TypeError(f"a bytes-like object is required, not {type(data).__name__!r}") from None
-    if not view.c_contiguous:  # as the stdlib, which asks for a simple buffer
-        raise BufferError("memoryview: underlying buffer is not C-contiguous")
-    view = view.cast("B")
-    if view.readonly:
-        return view.tobytes(), view.nbytes
-    return (_char * view.nbytes).from_buffer(view), view.nbytes
-
-
-def _writable(buffer: Any, nbytes: Any) -> tuple[Any, int]:
-    try:
-        view = memoryview(buffer)
-    except TypeError:
-        view = None
-    if view is None or view.readonly or not view.c_contiguous:
-        raise TypeError("recvfrom_into() argument 'buffer' must be a writable, contiguous "
-                        f"bytes-like object, not {type(buffer).__name__}")
-    size = view.nbytes
-    (nbytes,) = _ints(nbytes)
-    if nbytes < 0:
-        raise ValueError("negative buffersize in recvfrom_into")
-    if nbytes == 0:
-        nbytes = size
-    elif nbytes > size:
-        raise ValueError("nbytes is greater than the length of the buffer")
-    return (_char * size).from_buffer(view.cast("B")), nbytes
-
+# -- the calls ------------------------------------------------------------------------------------
 
 def bind(sock: StdSocket, address: bytes) -> None:
     if _bind(sock.fileno(), address, len(address)) < 0:
@@ -229,10 +294,10 @@ def connect(sock: StdSocket, address: bytes) -> int:
 
     As in the stdlib: a timeout socket waits for a connection in progress; a blocking one
     interrupted by a signal waits for the connection the kernel goes on making; both then read
-    ``SO_ERROR``. A non-blocking socket returns ``EINPROGRESS`` at once.
+    ``SO_ERROR``. A non-blocking socket returns ``EINPROGRESS`` at once. A socket closed while
+    it waits reports ``EBADF``.
     """
-    fd = sock.fileno()
-    if _connect(fd, address, len(address)) == 0:
+    if _connect(sock.fileno(), address, len(address)) == 0:
         return 0
     code = _get_errno()
     timeout = sock.gettimeout()
@@ -240,20 +305,21 @@ def connect(sock: StdSocket, address: bytes) -> int:
     wait = timeout != 0 if code == _EINTR else code == errno.EINPROGRESS and bool(timeout)
     if not wait:
         return code
-    _wait(fd, select.POLLOUT, None if timeout is None else monotonic() + timeout)
+    _wait(sock, select.POLLOUT, None if timeout is None else monotonic() + timeout)
+    if sock.fileno() < 0:  # closed meanwhile: connect() raises EBADF, connect_ex() returns it
+        return errno.EBADF
     code = int(sock.getsockopt(_SOL_SOCKET, _SO_ERROR))
     return 0 if code == errno.EISCONN else code
 
 
 def accept(sock: StdSocket) -> tuple[int, bytes | None]:
     """A new connection's fd (close-on-exec, blocking) and its peer's sockaddr."""
-    fd = sock.fileno()
     scratch = _take()
     try:
 
         def attempt() -> int:
             scratch.length_view[0] = _ADDRESS_SIZE
-            new: int = _accept4(fd, scratch.address_ref, scratch.length_ref, _SOCK_CLOEXEC)
+            new: int = _accept4(sock.fileno(), scratch.address_ref, scratch.length_ref, _SOCK_CLOEXEC)
             return new
 
         new = attempt()
@@ -265,28 +331,30 @@ def accept(sock: StdSocket) -> tuple[int, bytes | None]:
 
 
 def sendto(sock: StdSocket, data: Any, flags: Any, address: bytes) -> int:
+    size: Any  # an int, or a c_size_t beyond INT_MAX
     if type(data) is bytes:
         size = len(data)
     else:
         data, size = _readable(data)
-    if type(flags) is not int:
-        (flags,) = _ints(flags)
-    fd = sock.fileno()
-    try:
-        sent: int = _sendto(fd, data, size, flags, address, len(address))
-    except _ArgumentError as exc:
-        raise _overflow(exc) from None
+    if flags is not _NO_FLAGS or size > _INT_MAX:
+        if type(flags) is not int or not _INT_MIN <= flags <= _INT_MAX:
+            flags = _c_int(flags)
+        if size > _INT_MAX:
+            size = _c_size_t(size)
+    sent: int = _sendto(sock.fileno(), data, size, flags, address, len(address))
     if sent < 0:
-        sent = _again(sock, select.POLLOUT, lambda: _sendto(fd, data, size, flags, address, len(address)))
+        sent = _again(sock, select.POLLOUT,
+                      lambda: _sendto(sock.fileno(), data, size, flags, address, len(address)))
     return sent
 
 
 def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, bytes | None]:
-    if type(bufsize) is not int or type(flags) is not int:
-        bufsize, flags = _ints(bufsize, flags)
-    if not 0 <= bufsize <= _DATA_SIZE:
-        return _recvfrom_large(sock, bufsize, flags)
-    fd = sock.fileno()
+    # The fast path: a size the pooled buffer holds; flags 0 (by identity), or a positive C int
+    # without MSG_TRUNC, whose count may exceed the bytes the kernel wrote.
+    if not (type(bufsize) is int and 0 <= bufsize <= _DATA_SIZE
+            and (flags is _NO_FLAGS
+                 or (type(flags) is int and 0 < flags <= _INT_MAX and not flags & MSG_TRUNC))):
+        return _recvfrom_checked(sock, bufsize, flags)
     try:  # _take() and scratch.address(), inlined: this is the hottest raw call
         scratch = _pool.pop()
     except IndexError:
@@ -294,55 +362,76 @@ def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, bytes | 
     try:
         length = scratch.length_view
         length[0] = _ADDRESS_SIZE
-        try:
-            received: int = _recvfrom(fd, scratch.data, bufsize, flags, scratch.address_ref,
-                                      scratch.length_ref)
-        except _ArgumentError as exc:
-            raise _overflow(exc) from None
+        received: int = _recvfrom(sock.fileno(), scratch.data, bufsize, flags, scratch.address_ref,
+                                  scratch.length_ref)
         if received < 0:
             received = _receive_again(sock, scratch, scratch.data, bufsize, flags)
         size = length[0]
+        # no MSG_TRUNC: the count is at most bufsize, and all of it was written now
         return (scratch.data_view[:received].tobytes(),
                 scratch.address_view[:size].tobytes() if size else None)
     finally:
         _pool.append(scratch)
 
 
-def _receive_again(sock: StdSocket, scratch: _Scratch, data: Any, bufsize: int, flags: int) -> int:
-    fd = sock.fileno()
-
+def _receive_again(sock: StdSocket, scratch: _Scratch, data: Any, bufsize: Any, flags: int) -> int:
     def attempt() -> int:
         scratch.length_view[0] = _ADDRESS_SIZE
-        got: int = _recvfrom(fd, data, bufsize, flags, scratch.address_ref, scratch.length_ref)
+        got: int = _recvfrom(sock.fileno(), data, bufsize, flags, scratch.address_ref, scratch.length_ref)
         return got
 
     return _again(sock, select.POLLIN, attempt)
 
 
-def _recvfrom_large(sock: StdSocket, bufsize: int, flags: int) -> tuple[bytes, bytes | None]:
+def _recvfrom_checked(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, bytes | None]:
+    """recvfrom() off the fast path: arguments to check (as ``"n|i"``), a size beyond the pooled
+    buffer, negative flags or MSG_TRUNC. MSG_TRUNC gets a zeroed buffer of its own: the kernel's
+    count is then the datagram's length, beyond the bytes it wrote (for TCP it writes none)."""
+    if not (type(bufsize) is int and type(flags) is int and _SSIZE_MIN <= bufsize <= _SSIZE_MAX
+            and _INT_MIN <= flags <= _INT_MAX):
+        bufsize = _ssize(bufsize)  # both parsed before either value is looked at
+        flags = _c_int(flags)
     if bufsize < 0:
         raise ValueError("negative buffersize in recvfrom")
-    data = ctypes.create_string_buffer(bufsize)
+    if bufsize > _BYTES_LIMIT:
+        raise OverflowError("byte string is too large")
     scratch = _take()
     try:
-        received = _recvfrom(sock.fileno(), data, bufsize, flags, scratch.address_ref, scratch.length_ref)
+        pooled = bufsize <= _DATA_SIZE and not flags & MSG_TRUNC
+        data = scratch.data if pooled else _buffer(bufsize)
+        size = _size_t(bufsize)
+        received: int = _recvfrom(sock.fileno(), data, size, flags, scratch.address_ref, scratch.length_ref)
         if received < 0:
-            received = _receive_again(sock, scratch, data, bufsize, flags)
-        return memoryview(data).cast("B")[:received].tobytes(), scratch.address()
+            received = _receive_again(sock, scratch, data, size, flags)
+        # MSG_TRUNC: the count is the datagram's whole length, of which bufsize bytes were written
+        view = scratch.data_view if pooled else memoryview(data).cast("B")
+        return view[:min(received, bufsize)].tobytes(), scratch.address()
     finally:
         _pool.append(scratch)
 
 
 def recvfrom_into(sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, bytes | None]:
-    target, nbytes = _writable(buffer, nbytes)
-    (flags,) = _ints(flags)
-    fd = sock.fileno()
+    """Into ``buffer``: the kernel's count (with MSG_TRUNC, the datagram's whole length, as the
+    stdlib returns it) and the sender's sockaddr. Arguments are checked as ``"w*|ni"``."""
+    target, size = _writable(buffer)
+    if type(nbytes) is not int or not 0 <= nbytes <= size:
+        nbytes = _ssize(nbytes)
+    if type(flags) is not int or not _INT_MIN <= flags <= _INT_MAX:
+        flags = _c_int(flags)
+    if nbytes < 0:
+        raise ValueError("negative buffersize in recvfrom_into")
+    if nbytes == 0:
+        nbytes = size
+    elif nbytes > size:
+        raise ValueError("nbytes is greater than the length of the buffer")
+    length = _size_t(nbytes)
     scratch = _take()
     try:
 
         def attempt() -> int:
             scratch.length_view[0] = _ADDRESS_SIZE
-            got: int = _recvfrom(fd, target, nbytes, flags, scratch.address_ref, scratch.length_ref)
+            got: int = _recvfrom(sock.fileno(), target, length, flags, scratch.address_ref,
+                                 scratch.length_ref)
             return got
 
         received = attempt()
@@ -351,8 +440,6 @@ def recvfrom_into(sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tupl
         return received, scratch.address()
     finally:
         _pool.append(scratch)
-
-
 def _name(call: Any, sock: StdSocket) -> bytes | None:
     scratch = _take()
     try:
@@ -392,9 +479,6 @@ class _Msghdr(ctypes.Structure):
         ("msg_controllen", ctypes.c_size_t),
         ("msg_flags", ctypes.c_int),
     )
-
-
-_BYTES_LIMIT = _SSIZE_MAX - sys.getsizeof(b"")  # past this, bytes() raises OverflowError
 
 
 def _ancillary(control: memoryview, control_length: int) -> list[tuple[int, int, bytes]]:
@@ -443,8 +527,8 @@ def _bytes_like(data: Any) -> memoryview:
     types, BufferError for memory that is not contiguous."""
     try:
         view = memoryview(data)
-    except TypeError:
-        raise TypeError(f"a bytes-like object is required, not {type(data).__name__!r}") from None
+    except TypeError as exc:  # its message names the type as PyObject_GetBuffer()'s does
+        raise TypeError(str(exc).removeprefix("memoryview: ")) from None
     if not view.c_contiguous:
         raise BufferError("memoryview: underlying buffer is not C-contiguous")
     return view
@@ -485,8 +569,7 @@ def _ancillary_item(item: Any) -> tuple[int, int, memoryview]:
     if len(item) != 3:
         raise TypeError("[sendmsg() ancillary data items]() argument must be sequence of length 3, "
                         f"not {len(item)}")
-    level, kind = _ints(item[0], item[1])
-    return level, kind, _bytes_like(item[2])
+    return _c_int(item[0]), _c_int(item[1]), _bytes_like(item[2])
 
 
 def _control_message(ancdata: Any, keep: list[Any]) -> tuple[int | None, int]:
@@ -507,7 +590,7 @@ def sendmsg(sock: StdSocket, buffers: Any, ancdata: Any, flags: Any, address: by
     comes encoded, checked by the path.
     """
     if type(flags) is not int or not _INT_MIN <= flags <= _INT_MAX:
-        (flags,) = _ints(flags)
+        flags = _c_int(flags)
     keep: list[Any] = []
     try:
         msg = _Msghdr()
@@ -516,11 +599,10 @@ def sendmsg(sock: StdSocket, buffers: Any, ancdata: Any, flags: Any, address: by
         msg.msg_iov, msg.msg_iovlen = _vector(
             [_pointer(part, keep) for part in _sequence(buffers, "sendmsg() argument 1")], keep)
         msg.msg_control, msg.msg_controllen = _control_message(ancdata, keep)
-        fd = sock.fileno()
         message = _byref(msg)
-        sent: int = _sendmsg(fd, message, flags)
+        sent: int = _sendmsg(sock.fileno(), message, flags)
         if sent < 0:
-            sent = _again(sock, select.POLLOUT, lambda: _sendmsg(fd, message, flags))
+            sent = _again(sock, select.POLLOUT, lambda: _sendmsg(sock.fileno(), message, flags))
         return sent
     finally:
         keep.clear()  # release the exports now, even while a traceback holds this frame
@@ -536,18 +618,17 @@ def _receive(sock: StdSocket, scratch: _Scratch, vector: tuple[int | None, int],
     """
     if not 0 <= ancbufsize <= _SOCKLEN_LIMIT:
         raise ValueError("invalid ancillary data buffer length")
-    control = ctypes.create_string_buffer(ancbufsize) if ancbufsize else None
+    control = _buffer(ancbufsize) if ancbufsize else None
     msg = _Msghdr()
     msg.msg_name = scratch.address_at
     msg.msg_iov, msg.msg_iovlen = vector
     msg.msg_control = None if control is None else _addressof(control)
-    fd = sock.fileno()
     message = _byref(msg)
 
     def attempt() -> int:
         msg.msg_namelen = _ADDRESS_SIZE
         msg.msg_controllen = ancbufsize
-        got: int = _recvmsg(fd, message, flags)
+        got: int = _recvmsg(sock.fileno(), message, flags)
         return got
 
     received = attempt()
@@ -567,25 +648,28 @@ def _received(control: Any, control_length: int) -> tuple[memoryview, list[tuple
 
 def recvmsg(sock: StdSocket, bufsize: Any, ancbufsize: Any, flags: Any
             ) -> tuple[bytes, list[tuple[int, int, bytes]], int, bytes | None]:
-    """One message: ``(data, ancillary items, message flags, sockaddr bytes or None)``."""
+    """One message: ``(data, ancillary items, message flags, sockaddr bytes or None)``: at most
+    ``bufsize`` bytes, all of this message (with MSG_TRUNC the kernel counts them all)."""
     if not (type(bufsize) is int and type(ancbufsize) is int and type(flags) is int
             and _SSIZE_MIN <= bufsize <= _SSIZE_MAX and _SSIZE_MIN <= ancbufsize <= _SSIZE_MAX
             and _INT_MIN <= flags <= _INT_MAX):
-        bufsize, ancbufsize = _sizes(bufsize, ancbufsize)  # the stdlib's order: "n|ni"
-        (flags,) = _ints(flags)
+        bufsize = _ssize(bufsize)  # the stdlib's order: "n|ni"
+        ancbufsize = _ssize(ancbufsize)
+        flags = _c_int(flags)
     if bufsize < 0:
         raise ValueError("negative buffer size in recvmsg()")
     if bufsize > _BYTES_LIMIT:
         raise OverflowError("byte string is too large")
     scratch = _take()
     try:
-        data = scratch.data if bufsize <= _DATA_SIZE else ctypes.create_string_buffer(bufsize)
+        pooled = bufsize <= _DATA_SIZE and not flags & MSG_TRUNC
+        data = scratch.data if pooled else _buffer(bufsize)
         iovec = _Iovec(_addressof(data), bufsize)  # ancbufsize's own range is checked next
         received, control, length, msg_flags, address = _receive(
             sock, scratch, (_addressof(iovec), 1), ancbufsize, flags)
         view, ancdata = _received(control, length)
         try:
-            message = memoryview(data).cast("B")[:received].tobytes()
+            message = memoryview(data).cast("B")[:min(received, bufsize)].tobytes()
         except BaseException:
             _close_rights(view, length)
             raise
@@ -616,9 +700,9 @@ def recvmsg_into(sock: StdSocket, buffers: Any, ancbufsize: Any, flags: Any
                  ) -> tuple[int, list[tuple[int, int, bytes]], int, bytes | None]:
     """One message scattered into ``buffers`` in order: ``(nbytes, ancillary items, message
     flags, sockaddr bytes or None)``."""
-    (ancbufsize,) = _sizes(ancbufsize)
+    ancbufsize = _ssize(ancbufsize)
     if type(flags) is not int or not _INT_MIN <= flags <= _INT_MAX:
-        (flags,) = _ints(flags)
+        flags = _c_int(flags)
     keep: list[Any] = []
     try:
         parts = [_writable_pointer(part, keep) for part in _sequence(buffers, "recvmsg_into() argument 1")]

@@ -4,21 +4,36 @@ Theory of operation
 -------------------
 Nothing here runs at ``import famsock``. The first call that needs a family (an address method,
 a plugin constant, ``famsock families``) loads every entry point of the ``famsock.families``
-group once, each in isolation: a plugin whose import fails, whose contract version differs,
-whose hook raises or whose registrations are invalid is recorded as *broken* with the reason and
-a :class:`PluginWarning`, and loading goes on with the next one. Plugins named in
-``FAMSOCK_BLOCK_PLUGINS`` are not imported at all. Two plugins claiming one family number or name
-are both recorded, and any use of that family raises :class:`FamilyConflictError` naming both.
+group once, each in isolation: a plugin whose import fails (``SystemExit`` included), whose
+contract version differs, whose hook raises or whose registrations are invalid is recorded as
+*broken* with the reason and a :class:`PluginWarning`, and loading goes on with the next one; so
+is a distribution whose metadata cannot be read. Plugins named in ``FAMSOCK_BLOCK_PLUGINS``
+(entry-point or distribution names, compared as pip normalises them) are not imported at all.
+Two plugins claiming one family number or name are both recorded, and any use of that family
+raises :class:`FamilyConflictError` naming both.
+
+A load, and a :meth:`Registry.register`, is all-or-nothing: it builds a new :class:`_State` aside,
+with a fresh pluggy ``PluginManager``, and publishes it with one assignment at the end. Readers
+take the published state without a lock and never see half of one; an attempt cut short by
+``KeyboardInterrupt`` (or any ``BaseException`` that is not a plugin's ``SystemExit``), or by a
+``PluginWarning`` turned into an error, leaves the registry as it was, and the next call starts
+afresh. A plugin that asks the registry while it is being loaded (same thread) is answered from
+the state published before; one that registers another plugin meanwhile adds to the attempt.
 
 ``pluggy.PluginManager.load_setuptools_entrypoints`` is not used: it stops at the first broken
 entry point (see the brief). Each plugin's hook implementation is called on its own for the same
 reason, so one raising hook cannot hide the families of the others.
+
+``FAMSOCK_DISABLE_PLUGIN_AUTOLOAD`` takes yes/no values: ``1``, ``true``, ``yes``, ``on`` (any
+case) disable autoload; ``0``, ``false``, ``no``, ``off`` and empty keep it; anything else keeps
+it too, with a :class:`PluginWarning`.
 """
 
 from __future__ import annotations
 
 import _socket
 import os
+import re
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -39,6 +54,8 @@ __all__ = ["GROUP", "FamilyClaim", "PluginRecord", "Registry", "registry"]
 GROUP = "famsock.families"
 DISABLE_AUTOLOAD = "FAMSOCK_DISABLE_PLUGIN_AUTOLOAD"
 BLOCK_PLUGINS = "FAMSOCK_BLOCK_PLUGINS"
+_YES = frozenset({"1", "true", "yes", "on"})
+_NO = frozenset({"0", "false", "no", "off", ""})
 
 
 @dataclass(frozen=True)
@@ -73,12 +90,75 @@ class FamilyClaim:
     rivals: tuple[PluginRecord, ...] = ()
 
 
+@dataclass(frozen=True, eq=False)
+class _State:
+    """Everything the registry answers from, complete; replaced whole, never changed."""
+
+    manager: pluggy.PluginManager | None
+    plugins: tuple[PluginRecord, ...]
+    registered: tuple[tuple[str, object], ...]  # (name, plugin) in the manager: to fill a fresh one
+    blocked: tuple[str, ...]  # names blocked in the manager
+    claims: tuple[FamilyClaim, ...]
+    by_number: Mapping[int, FamilyClaim]
+    by_name: Mapping[str, FamilyClaim]
+    by_type: Mapping[type, FamilyClaim]
+    by_family: Mapping[int, FamilyClaim]  # id(family): families need not be hashable
+    constants: Mapping[str, tuple[int, PluginRecord]]
+    constant_conflicts: Mapping[str, str]
+    warned: frozenset[str]  # conflicts already warned about
+    generation: int
+
+
+# What a plugin asking the registry while the first load runs sees: nothing yet.
+_NOTHING = _State(None, (), (), (), (), {}, {}, {}, {}, {}, {}, frozenset(), 0)
+
+
+class _Attempt:
+    """One load or registration in progress: a fresh plugin manager and the records so far."""
+
+    def __init__(self, base: _State | None) -> None:
+        import pluggy  # noqa: PLC0415 - deferred: import famsock stays cheap
+
+        from .contract import PROJECT, FamilySpec  # noqa: PLC0415
+
+        self.manager = pluggy.PluginManager(PROJECT)
+        self.manager.add_hookspecs(FamilySpec)
+        self.plugins: list[PluginRecord] = []
+        self.registered: list[tuple[str, object]] = []
+        self.blocked: list[str] = []
+        self.warnings: list[str] = []  # emitted when the attempt completes, before it is published
+        if base is not None:
+            self.plugins.extend(base.plugins)
+            for name in base.blocked:
+                self.block(name)
+            for name, plugin in base.registered:
+                self.manager.register(plugin, name=name)
+            self.registered.extend(base.registered)
+
+    def block(self, name: str) -> None:
+        self.manager.set_blocked(name)
+        self.blocked.append(name)
+
+    def record(self, name: str, distribution: str, version: str, status: str, reason: str = "",
+               families: tuple[Family, ...] = ()) -> PluginRecord:
+        record = PluginRecord(name, distribution, version, status, reason, families)
+        self.plugins.append(record)
+        if status == "broken":
+            self.warnings.append(f"famsock: skipped family plugin {name!r} from {record.source}: {reason}")
+        return record
+
+
+class _BrokenError(Exception):
+    """Why a plugin cannot be used; the message is its record's reason."""
+
+
 def _split_names(value: str) -> set[str]:
-    return {_normalize(name) for name in value.replace(",", " ").split() if name}
+    return {_normalize(name) for name in value.replace(",", " ").split()}
 
 
 def _normalize(name: str) -> str:
-    return name.strip().lower().replace("_", "-")
+    """A distribution or entry-point name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 class Registry:
@@ -92,26 +172,20 @@ class Registry:
         self._find = find
         self._environ = environ
         self._lock = threading.RLock()
-        self._loaded = False
-        self._manager: pluggy.PluginManager | None = None
-        self._plugins: list[PluginRecord] = []
-        self._claims: list[FamilyClaim] = []
-        self._by_number: dict[int, FamilyClaim] = {}
-        self._by_name: dict[str, FamilyClaim] = {}
-        self._by_type: dict[type, FamilyClaim] = {}
-        self._constants: dict[str, tuple[int, PluginRecord]] = {}
-        self._constant_conflicts: dict[str, str] = {}
-        self._loading = False
-        self._warned: set[str] = set()
-        #: Bumped whenever the set of families changes, so caches keyed on it go stale.
-        self.generation = 0
+        self._state: _State | None = None  # None until a load completes
+        self._attempt: _Attempt | None = None  # the load or registration in progress (under _lock)
+
+    @property
+    def generation(self) -> int:
+        """Bumped whenever the set of families changes, so caches keyed on it go stale."""
+        state = self._state
+        return 0 if state is None else state.generation
 
     # -- what callers ask -------------------------------------------------------------------
 
     def lookup(self, number: int) -> Family | None:
         """The family registered for AF ``number``, or ``None`` if no plugin claims it."""
-        self.ensure_loaded()
-        claim = self._by_number.get(number)
+        claim = (self._state or self._load()).by_number.get(number)
         if claim is None:
             return None
         if claim.rivals:
@@ -120,10 +194,10 @@ class Registry:
 
     def family_named(self, name: str) -> Family:
         """The family called ``name`` (``"inet"``); :class:`FamilyError` if none is."""
-        self.ensure_loaded()
-        claim = self._by_name.get(name)
+        state = self._state or self._load()
+        claim = state.by_name.get(name)
         if claim is None:
-            known = ", ".join(sorted(self._by_name)) or "none"
+            known = ", ".join(sorted(state.by_name)) or "none"
             raise FamilyError(f"no famsock family named {name!r} (installed: {known})")
         if claim.rivals:
             raise FamilyConflictError(_conflict_message(claim))
@@ -131,8 +205,8 @@ class Registry:
 
     def family_for_address(self, address: object) -> Family:
         """The family whose ``address_type`` (a class, or a base of several) ``address`` is of."""
-        self.ensure_loaded()
-        claim = next((self._by_type[cls] for cls in type(address).__mro__ if cls in self._by_type), None)
+        by_type = (self._state or self._load()).by_type
+        claim = next((by_type[cls] for cls in type(address).__mro__ if cls in by_type), None)
         if claim is None or claim.family.address_type is object:
             raise TypeError(f"{type(address).__name__} is not the address type of any famsock "
                             "family; name the family as well")
@@ -142,171 +216,214 @@ class Registry:
 
     def constant(self, name: str) -> int | None:
         """A plugin's value for constant ``name``, or ``None`` if no plugin contributes it."""
-        self.ensure_loaded()
-        if name in self._constant_conflicts:
-            raise FamilyConflictError(self._constant_conflicts[name])
-        entry = self._constants.get(name)
+        state = self._state or self._load()
+        if name in state.constant_conflicts:
+            raise FamilyConflictError(state.constant_conflicts[name])
+        entry = state.constants.get(name)
         return None if entry is None else entry[0]
 
     def constant_names(self) -> list[str]:
-        self.ensure_loaded()
-        return sorted(self._constants)
+        return sorted((self._state or self._load()).constants)
 
     def plugins(self) -> list[PluginRecord]:
-        self.ensure_loaded()
-        return list(self._plugins)
+        return list((self._state or self._load()).plugins)
 
     def claims(self) -> list[FamilyClaim]:
-        self.ensure_loaded()
-        return list(self._claims)
+        return list((self._state or self._load()).claims)
+
+    def source_of(self, family: Family) -> str:
+        """Who registered ``family`` (this object), for messages: its plugin's
+        :attr:`PluginRecord.source`, or ``"the 'name' family plugin"`` if unknown. Loads nothing."""
+        state = self._state
+        claim = None if state is None else state.by_family.get(id(family))
+        if claim is not None and claim.family is family:
+            return claim.plugin.source
+        return f"the {family.name!r} family plugin"
 
     @property
     def manager(self) -> pluggy.PluginManager:
-        """The pluggy ``PluginManager`` the loaded plugins are registered in."""
-        self.ensure_loaded()
-        assert self._manager is not None
-        return self._manager
+        """The pluggy ``PluginManager`` the loaded plugins are registered in (a new one after each
+        :meth:`register`: ask again rather than keep it)."""
+        manager = (self._state or self._load()).manager
+        if manager is None:
+            raise RuntimeError("famsock's plugins are still loading: their plugin manager is not ready")
+        return manager
 
     # -- loading ------------------------------------------------------------------------------
 
     def ensure_loaded(self) -> None:
-        if self._loaded:
-            return
+        if self._state is None:
+            self._load()
+
+    def _load(self) -> _State:
+        """Load every plugin and publish the result, unless another thread has (or, in this
+        thread, a load is under way: a plugin asking while it loads gets what was published)."""
         with self._lock:
-            if self._loaded or self._loading:  # a plugin importing famsock names while it loads
-                return
-            self._loading = True
+            if self._state is not None:
+                return self._state
+            if self._attempt is not None:
+                return _NOTHING
             try:
-                self._load_all()
+                self._attempt = attempt = _Attempt(None)  # inside the try: never left set
+                if self._autoload(attempt):
+                    blocked = _split_names(self._environ.get(BLOCK_PLUGINS, ""))
+                    for entry in self._find():
+                        _load_entry(attempt, entry, blocked)
+                return self._publish(attempt)
             finally:
-                self._loading = False
-
-    def _load_all(self) -> None:
-        import pluggy  # noqa: PLC0415 - deferred: import famsock stays cheap
-
-        from .contract import PROJECT, FamilySpec  # noqa: PLC0415
-
-        self._manager = pluggy.PluginManager(PROJECT)
-        self._manager.add_hookspecs(FamilySpec)
-        if not self._environ.get(DISABLE_AUTOLOAD):
-            for entry in self._find():
-                self._load(entry)
-        self._index()
-        self._loaded = True
+                self._attempt = None
 
     def register(self, plugin: object, name: str | None = None) -> PluginRecord:
         """Register a plugin object that is not installed as a distribution (tests, apps)."""
+        name = name or _plugin_name(plugin)
         with self._lock:
-            self.ensure_loaded()
-            record = self._add(plugin, name or _plugin_name(plugin), "", "")
-            self._index()
+            if self._attempt is not None:  # a plugin registering another while plugins load
+                return _add(self._attempt, plugin, name, "", "")
+            base = self._state or self._load()
+            try:
+                self._attempt = attempt = _Attempt(base)
+                record = _add(attempt, plugin, name, "", "")
+                self._publish(attempt)
+            finally:
+                self._attempt = None
             return record
 
-    def _load(self, entry: EntryPoint) -> None:
-        blocked = _split_names(self._environ.get(BLOCK_PLUGINS, ""))
-        if blocked & {_normalize(entry.name), _normalize(entry.distribution)}:
-            assert self._manager is not None
-            self._manager.set_blocked(entry.name)
-            self._record(entry.name, entry.distribution, entry.version, "blocked",
-                         f"named in {BLOCK_PLUGINS}")
-            return
-        try:
-            plugin = _resolve(entry.value)
-        except (Exception, SystemExit) as exc:  # a plugin's import must not stop the others
-            self._record(entry.name, entry.distribution, entry.version, "broken",
-                         f"import of {entry.value!r} failed: {_describe(exc)}")
-            return
-        self._add(plugin, entry.name, entry.distribution, entry.version)
+    def _autoload(self, attempt: _Attempt) -> bool:
+        value = self._environ.get(DISABLE_AUTOLOAD, "")
+        word = value.strip().lower()
+        if word in _YES:
+            return False
+        if word not in _NO:
+            attempt.warnings.append(f"famsock: {DISABLE_AUTOLOAD}={value!r} is not a yes/no value "
+                                    "(1, true, yes, on / 0, false, no, off); plugins are loaded")
+        return True
 
-    def _add(self, plugin: object, name: str, distribution: str, version: str) -> PluginRecord:
-        from .contract import CONTRACT_VERSION  # noqa: PLC0415
+    def _publish(self, attempt: _Attempt) -> _State:
+        """Warn about what the attempt found, then make its state the registry's, in one step."""
+        state, conflicts = _build_state(attempt, self._state)
+        for message in [*attempt.warnings, *conflicts]:
+            warnings.warn(message, PluginWarning, stacklevel=3)
+        self._state = state
+        return state
 
-        manager = self._manager
-        assert manager is not None
+
+def _load_entry(attempt: _Attempt, entry: EntryPoint, blocked: set[str]) -> None:
+    if blocked & {_normalize(entry.name), _normalize(entry.distribution)}:
+        if not entry.problem:
+            attempt.block(entry.name)
+        attempt.record(entry.name, entry.distribution, entry.version, "blocked", f"named in {BLOCK_PLUGINS}")
+        return
+    if entry.problem:  # a distribution whose metadata cannot be read
+        attempt.record(entry.name, entry.distribution, entry.version, "broken", entry.problem)
+        return
+    try:
+        plugin = _resolve(entry.value)
+    except (Exception, SystemExit) as exc:  # a plugin's import must not stop the others
+        attempt.record(entry.name, entry.distribution, entry.version, "broken",
+                       f"import of {entry.value!r} failed: {_describe(exc)}")
+        return
+    _add(attempt, plugin, entry.name, entry.distribution, entry.version)
+
+
+def _add(attempt: _Attempt, plugin: object, name: str, distribution: str, version: str) -> PluginRecord:
+    """Register ``plugin`` in the attempt's manager and record its families, or why not."""
+    if attempt.manager.is_blocked(name):
+        return attempt.record(name, distribution, version, "blocked", f"named in {BLOCK_PLUGINS}")
+    try:
+        families = _register(attempt.manager, plugin, name)
+    except _BrokenError as exc:
+        return attempt.record(name, distribution, version, "broken", str(exc))
+    except (Exception, SystemExit) as exc:  # whatever a plugin object does must not stop the others
+        return attempt.record(name, distribution, version, "broken", f"loading it raised {_describe(exc)}")
+    attempt.registered.append((name, plugin))
+    return attempt.record(name, distribution, version, "loaded", "", families)
+
+
+def _register(manager: pluggy.PluginManager, plugin: object, name: str) -> tuple[Family, ...]:
+    from .contract import CONTRACT_VERSION  # noqa: PLC0415
+
+    try:
         declared = getattr(plugin, "famsock_contract", None)
-        if declared != CONTRACT_VERSION:
-            problem = ("declares no famsock_contract" if declared is None
-                       else f"was written for famsock contract {declared!r}")
-            return self._record(name, distribution, version, "broken",
-                                f"{problem}; this famsock provides contract {CONTRACT_VERSION}")
-        if manager.has_plugin(name) or manager.is_registered(plugin):
-            return self._record(name, distribution, version, "broken",
-                                f"a plugin named {name!r} (or the same object) is already registered")
+    except Exception as exc:
+        raise _BrokenError(f"reading famsock_contract raised {_describe(exc)}") from exc
+    if declared != CONTRACT_VERSION:
+        problem = ("declares no famsock_contract" if declared is None
+                   else f"was written for famsock contract {declared!r}")
+        raise _BrokenError(f"{problem}; this famsock provides contract {CONTRACT_VERSION}")
+    if manager.has_plugin(name) or manager.is_registered(plugin):
+        raise _BrokenError(f"a plugin named {name!r} (or the same object) is already registered")
+    try:
         try:
             manager.register(plugin, name=name)
         except Exception as exc:
-            return self._record(name, distribution, version, "broken",
-                                f"pluggy refused it: {_describe(exc)}")
+            raise _BrokenError(f"pluggy refused it: {_describe(exc)}") from exc
+        return _call_hook(manager, plugin)
+    except (Exception, SystemExit):
+        if manager.has_plugin(name):  # ours (the name was free): pluggy < 1.6 keeps refused ones too
+            manager.unregister(name=name)
+        raise
+
+
+def _call_hook(manager: pluggy.PluginManager, plugin: object) -> tuple[Family, ...]:
+    from .contract import Family  # noqa: PLC0415
+
+    impls = [i for i in manager.hook.famsock_families.get_hookimpls() if i.plugin is plugin]
+    if not impls:
+        raise _BrokenError("implements no famsock_families hook")
+    families: list[Family] = []
+    for impl in impls:
         try:
-            families = self._call_hook(plugin)
-        except Exception as exc:
-            manager.unregister(plugin)
-            return self._record(name, distribution, version, "broken", str(exc))
-        return self._record(name, distribution, version, "loaded", "", families)
+            result = impl.function()
+        except (Exception, SystemExit) as exc:  # SystemExit: as at import, the plugin is broken
+            raise _BrokenError(f"famsock_families() raised {_describe(exc)}") from exc
+        if isinstance(result, Family) or not isinstance(result, (list, tuple)):
+            raise _BrokenError(f"famsock_families() must return a list of Family, got {result!r}")
+        families.extend(result)
+    problems = _registration_problems(families)
+    if problems:
+        raise _BrokenError("invalid registration: " + "; ".join(problems))
+    return tuple(families)
 
-    def _call_hook(self, plugin: object) -> tuple[Family, ...]:
-        from .contract import Family  # noqa: PLC0415
 
-        assert self._manager is not None
-        impls = [i for i in self._manager.hook.famsock_families.get_hookimpls() if i.plugin is plugin]
-        if not impls:
-            raise ValueError("implements no famsock_families hook")
-        families: list[Family] = []
-        for impl in impls:
-            try:
-                result = impl.function()
-            except Exception as exc:
-                raise ValueError(f"famsock_families() raised {_describe(exc)}") from exc
-            if isinstance(result, Family) or not isinstance(result, (list, tuple)):
-                raise ValueError(f"famsock_families() must return a list of Family, got {result!r}")
-            families.extend(result)
-        problems = _registration_problems(families)
-        if problems:
-            raise ValueError("invalid registration: " + "; ".join(problems))
-        return tuple(families)
-
-    def _record(self, name: str, distribution: str, version: str, status: str, reason: str,
-                families: tuple[Family, ...] = ()) -> PluginRecord:
-        record = PluginRecord(name, distribution, version, status, reason, families)
-        self._plugins.append(record)
-        if status == "broken":
-            warnings.warn(f"famsock: skipped family plugin {name!r} from {record.source}: {reason}",
-                          PluginWarning, stacklevel=2)
-        return record
-
-    def _index(self) -> None:
-        """Rebuild the lookups from the loaded plugins, marking conflicting claims."""
-        claims = [(family, record) for record in self._plugins for family in record.families]
-        by_number: dict[int, list[PluginRecord]] = {}
-        by_name: dict[str, list[PluginRecord]] = {}
-        for family, record in claims:
-            by_number.setdefault(family.number, []).append(record)
-            by_name.setdefault(family.name, []).append(record)
-        self._claims = []
-        for family, record in claims:
-            rivals = {id(r): r for r in by_number[family.number] + by_name[family.name] if r is not record}
-            self._claims.append(FamilyClaim(family, record, tuple(rivals.values())))
-        self._by_number = {}
-        self._by_name = {}
-        self._by_type = {}
-        for claim in self._claims:
-            self._by_number.setdefault(claim.family.number, claim)
-            self._by_name.setdefault(claim.family.name, claim)
-            self._by_type.setdefault(claim.family.address_type, claim)
-            message = _conflict_message(claim)
-            if claim.rivals and message not in self._warned:
-                self._warned.add(message)
-                warnings.warn(f"famsock: {message}", PluginWarning, stacklevel=3)
-        self._constants = {}
-        self._constant_conflicts = {}
-        for family, record in claims:
-            for name, value in _family_constants(family).items():
-                first = self._constants.setdefault(name, (value, record))
-                if first[0] != value:
-                    self._constant_conflicts[name] = (
-                        f"constant {name} is {first[0]} in {first[1].source} "
-                        f"but {value} in {record.source}")
-        self.generation += 1
+def _build_state(attempt: _Attempt, previous: _State | None) -> tuple[_State, list[str]]:
+    """The lookups of the attempt's plugins, conflicting claims marked; and conflicts to warn of."""
+    pairs = [(family, record) for record in attempt.plugins for family in record.families]
+    by_number: dict[int, list[PluginRecord]] = {}
+    by_name: dict[str, list[PluginRecord]] = {}
+    for family, record in pairs:
+        by_number.setdefault(family.number, []).append(record)
+        by_name.setdefault(family.name, []).append(record)
+    claims: list[FamilyClaim] = []
+    for family, record in pairs:
+        rivals = {id(r): r for r in by_number[family.number] + by_name[family.name] if r is not record}
+        claims.append(FamilyClaim(family, record, tuple(rivals.values())))
+    numbers: dict[int, FamilyClaim] = {}
+    names: dict[str, FamilyClaim] = {}
+    types: dict[type, FamilyClaim] = {}
+    objects: dict[int, FamilyClaim] = {}
+    warned = set(previous.warned if previous else ())
+    conflicts: list[str] = []
+    for claim in claims:
+        numbers.setdefault(claim.family.number, claim)
+        names.setdefault(claim.family.name, claim)
+        types.setdefault(claim.family.address_type, claim)
+        objects.setdefault(id(claim.family), claim)
+        message = _conflict_message(claim)
+        if claim.rivals and message not in warned:
+            warned.add(message)
+            conflicts.append(f"famsock: {message}")
+    constants: dict[str, tuple[int, PluginRecord]] = {}
+    constant_conflicts: dict[str, str] = {}
+    for family, record in pairs:
+        for name, value in _family_constants(family).items():
+            first = constants.setdefault(name, (value, record))
+            if first[0] != value:
+                constant_conflicts[name] = (f"constant {name} is {first[0]} in {first[1].source} "
+                                            f"but {value} in {record.source}")
+    state = _State(attempt.manager, tuple(attempt.plugins), tuple(attempt.registered), tuple(attempt.blocked),
+                   tuple(claims), numbers, names, types, objects, constants, constant_conflicts,
+                   frozenset(warned), (previous.generation if previous else 0) + 1)
+    return state, conflicts
 
 
 def _family_constants(family: Family) -> dict[str, int]:

@@ -109,13 +109,13 @@ class socket(_std.socket):
 
     def recvfrom(self, bufsize: int, flags: int = 0, /) -> tuple[bytes, Any]:
         results = self._famsock_results
-        if results is None:
+        if results is None or flags:  # flags: MSG_TRUNC is the path's to handle
             return (self._famsock_path or self._path()).recvfrom(self, bufsize, flags)
         data, result = _c_recvfrom(self, bufsize, flags)
         try:
             return data, results[result]
         except (KeyError, TypeError):
-            return data, self._famsock_path.address(result)  # type: ignore[union-attr]
+            return data, self._famsock_path.address(result, self)  # type: ignore[union-attr]
 
     def recvfrom_into(self, buffer: Buffer, nbytes: int = 0, flags: int = 0) -> tuple[int, Any]:
         return (self._famsock_path or self._path()).recvfrom_into(self, buffer, nbytes, flags)
@@ -153,7 +153,7 @@ class socket(_std.socket):
             raise
         conn._adopt(path)
         try:
-            address = path.address(peer)
+            address = path.address(peer, conn)
             # As the stdlib (issue #7995): a listener's timeout must not make the new socket
             # non-blocking when no default timeout is set.
             if _std.getdefaulttimeout() is None and self.gettimeout():

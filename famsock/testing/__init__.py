@@ -10,8 +10,14 @@ adds nothing to a run until asked:
 - marker ``@pytest.mark.family("unix")``: skip, with the reason, when that family is not
   installed or the kernel cannot open its sockets.
 
-Also here: :mod:`famsock.testing.conformance` (the checks every family plugin runs on itself)
-and :mod:`famsock.testing.c_vectors` (test vectors printed by a C program from the headers).
+- hypothesis, when installed: the ``famsock`` settings profile is loaded for every run
+  (derandomized, bounded example counts, so local runs reproduce CI); set
+  ``FAMSOCK_HYPOTHESIS_PROFILE=fuzz`` for 20 times the examples, random.
+
+Also here: :mod:`famsock.testing.conformance` (the checks every family plugin runs on itself),
+:mod:`famsock.testing.c_vectors` (test vectors printed by a C program from the headers),
+:mod:`famsock.testing.strategies` (hypothesis strategies for socket arguments and user values)
+and :mod:`famsock.testing.netns` (private network namespaces, named ones joined by veth pairs).
 """
 
 from __future__ import annotations

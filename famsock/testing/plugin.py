@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ from . import syscall_path as _use_path
 from .netns import enter_private_network
 
 _ISOLATION = pytest.StashKey[str]()  # "" when isolated, else why not
+_HYPOTHESIS = pytest.StashKey[str]()  # the hypothesis profile loaded, "" when none
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -24,12 +26,33 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_ISOLATION] = enter_private_network()
     else:
         config.stash[_ISOLATION] = "famsock_netns is not set"
+    config.stash[_HYPOTHESIS] = _load_hypothesis_profile(config)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def _load_hypothesis_profile(config: pytest.Config) -> str:
+    """famsock's hypothesis profile (deterministic, bounded; ``$FAMSOCK_HYPOTHESIS_PROFILE``
+    picks another), loaded before test modules import and build their ``@settings``.
+
+    Nothing happens without hypothesis, nor when ``--hypothesis-profile`` chose one already.
+    """
+    if importlib.util.find_spec("hypothesis") is None or config.getoption("hypothesis_profile", None):
+        return ""
+    from .strategies import load_profile  # noqa: PLC0415 - imports hypothesis
+
+    try:
+        return load_profile()
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
     why = config.stash.get(_ISOLATION, "")
-    return ("famsock: private network namespace (loopback only)" if not why
-            else f"famsock: host network namespace ({why})")
+    lines = ["famsock: private network namespace (loopback only)" if not why
+             else f"famsock: host network namespace ({why})"]
+    profile = config.stash.get(_HYPOTHESIS, "")
+    if profile:
+        lines.append(f"famsock: hypothesis profile {profile!r}")
+    return lines
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -1,12 +1,17 @@
 """``InetAddress`` and the parsing of user values into it: the stdlib's rules, checked loudly.
 
-The order of checks is the stdlib's (host type, NUL, port type, port range, then name
-resolution), so the same bad input fails with the same exception type.
+Checks run types first (host type, NUL, port type), as in the stdlib, so a value of a wrong
+type fails with the stdlib's exception type; then the port's range, then the host is read or
+resolved. The stdlib resolves the host before it checks the port's range: here an out-of-range
+port never costs a name lookup, so ``('no-such-name.invalid', 65536)`` is ``OverflowError``
+where the stdlib gives ``gaierror``.
 """
 
 from __future__ import annotations
 
 import _socket
+from collections.abc import Iterable
+from operator import index
 from typing import Any, NamedTuple
 
 from famsock.contract import SocketSpec
@@ -33,19 +38,29 @@ class InetAddress(_Fields):
         The port, 0-65535.
 
     ``str()`` gives the text form ``inet:127.0.0.1:8080``.
+
+    Every way to build one checks (the constructor, ``_make``, and through them ``_replace``,
+    copies and pickles); only ``tuple.__new__`` does not.
     """
 
     __slots__ = ()
 
     def __new__(cls, host: str, port: int) -> InetAddress:
         """Check and normalize; host names are refused here (``parse`` resolves them)."""
-        if isinstance(host, str) and _literal(_host_bytes(host)) is None:
-            raise ValueError(f"InetAddress host must be an IPv4 address, not a name: {host!r} "
+        if _literal(_host_bytes(host)) is None:
+            raise ValueError(f"InetAddress host must be an IPv4 address, not a name: {_shorten(host)} "
                              "(famsock.parse_address resolves names)")
         return parse((host, port))
 
-    def _replace(self, **changes: Any) -> InetAddress:
-        return InetAddress(**{**self._asdict(), **changes})
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> InetAddress:  # type: ignore[override]  # mypy: generic
+        """As the constructor (namedtuple's ``_make``, which ``_replace`` calls, checks nothing).
+
+        mypy types ``_make`` generically for every NamedTuple, hence the ignore above."""
+        fields = tuple(iterable)
+        if len(fields) != 2:
+            raise TypeError(f"Expected 2 arguments, got {len(fields)}")  # namedtuple's message
+        return cls(*fields)
 
     def __str__(self) -> str:
         return f"inet:{self.host}:{self.port}"
@@ -65,8 +80,8 @@ def parse(value: Any, spec: SocketSpec | None = None) -> InetAddress:
     if type(value) is tuple:
         try:
             hit = _cache.get(value)
-        except TypeError:  # an unhashable member: the slow path says what is wrong
-            hit = None
+        except Exception:  # TypeError, ValueError (a writable memoryview), what a __hash__ raises:
+            hit = None  # the slow path says what is wrong, as the stdlib would
         # 80.0 == 80: only an int port may hit what an int port put there
         if hit is not None and type(value[1]) is int:
             return hit
@@ -114,10 +129,11 @@ def _host_bytes(host: Any) -> bytes:
 
 def _port(port: Any) -> int:
     try:
-        number = port.__index__()
-    except AttributeError:
+        number = index(port)  # __index__ looked up on the type, its result an int: as the stdlib
+    except TypeError as exc:
+        broken = f" ({exc})" if hasattr(type(port), "__index__") else ""
         raise TypeError(f"AF_INET port must be an integer, not {type(port).__name__}: "
-                        f"{_shorten(port)}") from None
+                        f"{_shorten(port)}{broken}") from None
     if not 0 <= number <= 0xFFFF:
         raise OverflowError(f"AF_INET port must be 0-65535, got {number}")
     return int(number)

@@ -1,14 +1,18 @@
 """``Inet6Address`` and the parsing of user values into it: the stdlib's rules, checked loudly.
 
 Checks run as in famsock-inet: types first (host, NUL, port, flowinfo, scope_id, in the stdlib's
-order), then ranges, then the host is read or resolved. The stdlib reads the host before it
-checks the port and flowinfo ranges, so a value wrong in both ways can fail with another (still
-the stdlib's) exception type; an out-of-range value never costs a name lookup here.
+order; a port beyond a C int fails there, as the stdlib's "i" conversion does), then ranges, then
+the host is read or resolved. The stdlib reads the host before it checks the port and flowinfo
+ranges, so a value wrong in both ways can fail with another (still the stdlib's) exception type;
+an out-of-range value never costs a name lookup here.
 
 Where the stdlib loses information, famsock refuses or keeps it instead:
 
 - ``flowinfo`` and ``scope_id`` are C ``unsigned int`` masks in the stdlib (``-1`` becomes
   0xffffffff, ``2**32`` becomes 0); here they must be 0-0xfffff and 0-2**32-1 (``OverflowError``).
+  A typed address holds what ``sin6_flowinfo`` holds, all 32 bits (the kernel reports traffic
+  class bits in it): its constructor, ``_make`` and ``from_text`` take 0-2**32-1; ``parse`` of
+  a plain tuple keeps the stdlib's 20-bit limit; sending more is ``OverflowError`` (``encode``).
 - The stdlib overwrites the scope a host's ``%scope`` gave with the tuple's ``scope_id`` (0 by
   default), so ``('fe80::1%lo', 80)`` binds without a scope. Here ``%scope`` sets ``scope_id``;
   a non-zero ``scope_id`` that disagrees with it is a ``ValueError``.
@@ -21,6 +25,8 @@ from __future__ import annotations
 
 import _socket
 import re
+from collections.abc import Iterable
+from operator import index
 from typing import Any, NamedTuple
 
 from famsock.contract import SocketSpec
@@ -30,8 +36,10 @@ from ._host import ANY, BROADCAST, host_bytes, is_literal, literal, resolve, sco
 __all__ = ["Inet6Address", "from_text", "parse"]
 
 AF_INET6 = _socket.AF_INET6
-FLOWINFO_MAX = 0xFFFFF  # a 20-bit flow label: the stdlib's bound
+FLOWINFO_MAX = 0xFFFFF  # a 20-bit flow label: the stdlib's bound for what is sent
+SIN6_FLOWINFO_MAX = 0xFFFFFFFF  # what sin6_flowinfo holds: the flow label and the traffic class
 SCOPE_ID_MAX = 0xFFFFFFFF
+_C_INT_MIN, _C_INT_MAX = -(2**31), 2**31 - 1
 _CACHE_LIMIT = 512
 _SHAPE = "(host, port[, flowinfo[, scope_id]])"
 
@@ -52,12 +60,16 @@ class Inet6Address(_Fields):
     port
         The port, 0-65535.
     flowinfo
-        The flow label, 0-0xfffff.
+        ``sin6_flowinfo``, 0-2**32-1: the 20-bit flow label, and the traffic class above it
+        where the kernel reports one. Only a flow label (0-0xfffff) can be sent.
     scope_id
         The interface index of a link-local address (0: none), 0-2**32-1.
 
     ``str()`` gives the text form ``inet6:[fe80::1%eth0]:80`` (``,flowinfo=0x12345`` appended
-    when the flow label is not 0).
+    when the flowinfo is not 0).
+
+    Every way to build one checks (the constructor, ``_make``, and through them ``_replace``,
+    copies and pickles); only ``tuple.__new__`` does not.
     """
 
     __slots__ = ()
@@ -66,11 +78,18 @@ class Inet6Address(_Fields):
         """Check and normalize; host names are refused here (``parse`` resolves them)."""
         if not is_literal(host_bytes(host)):
             raise ValueError(f"Inet6Address host must be an IPv6 address (with an optional %scope), "
-                             f"not a name: {host!r} (famsock.parse_address resolves names)")
-        return parse((host, port, flowinfo, scope_id))
+                             f"not a name: {shorten(host)} (famsock.parse_address resolves names)")
+        return _parse((host, port, flowinfo, scope_id), SIN6_FLOWINFO_MAX)
 
-    def _replace(self, **changes: Any) -> Inet6Address:
-        return Inet6Address(**{**self._asdict(), **changes})
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Inet6Address:  # type: ignore[override]  # mypy: generic
+        """As the constructor (namedtuple's ``_make``, which ``_replace`` calls, checks nothing).
+
+        mypy types ``_make`` generically for every NamedTuple, hence the ignore above."""
+        fields = tuple(iterable)
+        if len(fields) != 4:
+            raise TypeError(f"Expected 4 arguments, got {len(fields)}")  # namedtuple's message
+        return cls(*fields)
 
     def __str__(self) -> str:
         host = self.host
@@ -96,8 +115,8 @@ def parse(value: Any, spec: SocketSpec | None = None) -> Inet6Address:
     if type(value) is tuple:
         try:
             hit = _cache.get(value)
-        except TypeError:  # an unhashable member: the slow path says what is wrong
-            hit = None
+        except Exception:  # TypeError, ValueError (a writable memoryview), what a __hash__ raises:
+            hit = None  # the slow path says what is wrong, as the stdlib would
         if hit is not None:
             # 80.0 == 80: only int fields may hit what int fields put there (spelled out: the
             # fastest form, this is every sendto() with a plain tuple)
@@ -112,7 +131,9 @@ def _all_int(value: tuple[Any, ...]) -> bool:
     return all(type(field) is int for field in value[1:])
 
 
-def _parse(value: Any) -> Inet6Address:
+def _parse(value: Any, flowinfo_max: int = FLOWINFO_MAX) -> Inet6Address:
+    """``value`` checked; ``flowinfo_max`` is the stdlib's bound for user values, or all of
+    ``sin6_flowinfo`` for the typed address's own constructors."""
     if not isinstance(value, tuple):
         raise TypeError(f"AF_INET6 address must be a tuple {_SHAPE}, not {type(value).__name__}: "
                         f"{shorten(value)}")
@@ -123,15 +144,21 @@ def _parse(value: Any) -> Inet6Address:
     name = host_bytes(host)
     fields = (*value[1:], 0, 0)
     port = _integer(fields[0], "port")
+    if not _C_INT_MIN <= port <= _C_INT_MAX:
+        # the stdlib reads the port as a C int ("O&i|II"): beyond one, its OverflowError comes
+        # before the later fields are read (0-65535 is checked after them)
+        _check_range(port, "port", 0xFFFF)
     flowinfo = _integer(fields[1], "flowinfo")
     scope_id = _integer(fields[2], "scope_id")
     _check_range(port, "port", 0xFFFF)
-    _check_range(flowinfo, "flowinfo", FLOWINFO_MAX, " (0xfffff: a 20-bit flow label)")
+    _check_range(flowinfo, "flowinfo", flowinfo_max,
+                 " (0xfffff: a 20-bit flow label)" if flowinfo_max == FLOWINFO_MAX else "")
     _check_range(scope_id, "scope_id", SCOPE_ID_MAX)
     packed, found_scope, looked_up = _host(name, host)
     address: Inet6Address = _new(Inet6Address, (_socket.inet_ntop(AF_INET6, packed), port, flowinfo,
                                                 _scope(found_scope, scope_id, host)))
-    if not looked_up and type(host) is str and _all_int(value):
+    # parse() hits the cache: only what its own limits take goes in
+    if not looked_up and type(host) is str and flowinfo <= FLOWINFO_MAX and _all_int(value):
         if len(_cache) >= _CACHE_LIMIT:
             _cache.clear()
         _cache[value] = address  # a literal's meaning never changes; a name's or scope's may
@@ -140,10 +167,11 @@ def _parse(value: Any) -> Inet6Address:
 
 def _integer(field: Any, what: str) -> int:
     try:
-        return int(field.__index__())
-    except AttributeError:
+        return int(index(field))  # __index__ looked up on the type, its result an int: as the stdlib
+    except TypeError as exc:
+        broken = f" ({exc})" if hasattr(type(field), "__index__") else ""
         raise TypeError(f"AF_INET6 {what} must be an integer, not {type(field).__name__}: "
-                        f"{shorten(field)}") from None
+                        f"{shorten(field)}{broken}") from None
 
 
 def _check_range(number: int, what: str, maximum: int, note: str = "") -> None:
@@ -180,11 +208,12 @@ _TEXT = re.compile(r"\[(?P<host>[^\]]*)\]:(?P<port>[0-9]+)"
 
 def from_text(text: str) -> Inet6Address:
     """``"[::1]:8080"``, ``"[fe80::1%eth0]:80,flowinfo=0x12345"`` (the text after ``inet6:``) as
-    an address; names (in the brackets) are resolved, ``flowinfo`` is decimal or 0x-hex."""
+    an address; names (in the brackets) are resolved, ``flowinfo`` is decimal or 0x-hex, up to
+    2**32-1 as a typed address holds it."""
     match = _TEXT.match(text)
     if match is None:
         raise ValueError(f"inet6 address text must be [HOST]:PORT or [HOST]:PORT,flowinfo=N, "
                          f"got {text!r}")
     flow = match["flowinfo"] or "0"
     flowinfo = int(flow[2:], 16) if flow[:2].lower() == "0x" else int(flow)
-    return parse((match["host"], int(match["port"]), flowinfo))
+    return _parse((match["host"], int(match["port"]), flowinfo), SIN6_FLOWINFO_MAX)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import _socket
 import struct
 import sys
+from typing import NoReturn
 
 from famsock.contract import SocketSpec
 
-from ._address import Inet6Address
+from ._address import FLOWINFO_MAX, Inet6Address
 
 __all__ = ["SOCKADDR_IN6_SIZE", "decode", "encode", "from_native", "ntop", "pton"]
 
@@ -28,8 +29,19 @@ _ntop = _socket.inet_ntop
 
 
 def encode(address: Inet6Address) -> bytes:
-    return (_FAMILY + _NETWORK_ORDER.pack(address.port, address.flowinfo, _pton(AF_INET6, address.host))
-            + _SCOPE_ID.pack(address.scope_id))
+    """The sockaddr_in6 to send. An address may hold all 32 bits of ``sin6_flowinfo`` (as the
+    kernel reports them), but only a 20-bit flow label is sent: ``OverflowError`` beyond it, as
+    the interpreter's C methods raise on the native path."""
+    host, port, flowinfo, scope_id = address
+    if flowinfo > FLOWINFO_MAX:
+        _unsendable(flowinfo)
+    return _FAMILY + _NETWORK_ORDER.pack(port, flowinfo, _pton(AF_INET6, host)) + _SCOPE_ID.pack(scope_id)
+
+
+def _unsendable(flowinfo: int) -> NoReturn:
+    raise OverflowError(f"AF_INET6 flowinfo must be 0-{FLOWINFO_MAX} (0xfffff: a 20-bit flow label) to be "
+                        f"sent, as in the stdlib; got {flowinfo:#x} (the kernel reports the traffic class "
+                        "above the label): send address._replace(flowinfo=address.flowinfo & 0xfffff)")
 
 
 def decode(data: bytes, spec: SocketSpec | None = None) -> Inet6Address:
@@ -46,7 +58,13 @@ def decode(data: bytes, spec: SocketSpec | None = None) -> Inet6Address:
 
 
 def from_native(value: tuple[str, int, int, int], spec: SocketSpec | None = None) -> Inet6Address:
-    """The stdlib's ``(host, port, flowinfo, scope_id)`` result: already canonical, so no checks."""
+    """The stdlib's ``(host, port, flowinfo, scope_id)`` result: already canonical, so only its
+    shape is checked. Anything else is refused (``ValueError``): the interpreter decodes by the
+    sockaddr's family, so a socket the kernel moved to AF_INET (IPV6_ADDRFORM) gives a pair,
+    which famsock then reads by the family the kernel reports."""
+    if type(value) is not tuple or len(value) != 4:
+        raise ValueError(f"not an AF_INET6 address from the stdlib (host, port, flowinfo, scope_id): "
+                         f"{value!r}")
     return _new(Inet6Address, value)
 
 

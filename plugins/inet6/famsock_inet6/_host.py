@@ -19,6 +19,7 @@ __all__ = ["ANY", "BROADCAST", "host_bytes", "is_literal", "literal", "resolve",
 AF_INET6 = _socket.AF_INET6
 ANY = bytes(16)
 BROADCAST = (b"<broadcast>", b"255.255.255.255")  # the stdlib's IPv4-only special forms
+_IFNAMSIZ = 16  # <net/if.h>: an interface name and its NUL
 
 
 def host_bytes(host: Any) -> bytes:
@@ -84,16 +85,31 @@ def _takes_interface_names(packed: bytes) -> bool:
 
 
 def scope_text(packed: bytes, scope_id: int) -> str:
-    """The ``%scope`` text for a scope id: the interface's name where glibc reads names back and
-    the interface exists (and its name fits in the text form), else the number."""
-    if _takes_interface_names(packed):
+    """The ``%scope`` text for a scope id, as glibc reads it back: the interface's name where
+    glibc takes names and the interface exists (and its name is printable ASCII without ``]``:
+    other text would be IDNA-encoded or end the brackets), else the number."""
+    if not _takes_interface_names(packed):
+        return str(scope_id)
+    try:
+        name = _socket.if_indextoname(scope_id)
+    except OSError:
+        name = ""
+    if name and name.isascii() and name.isprintable() and "]" not in name:
+        return name
+    return _number_no_name_takes(scope_id)
+
+
+def _number_no_name_takes(scope_id: int) -> str:
+    """The scope id in decimal, with leading zeros while an interface has that name: glibc reads
+    a name first (an interface may be called ``7``), and no name is 16 characters long."""
+    text = str(scope_id)
+    while len(text) < _IFNAMSIZ:
         try:
-            name = _socket.if_indextoname(scope_id)
+            _socket.if_nametoindex(text)
         except OSError:
-            return str(scope_id)
-        if "]" not in name and name.isprintable():
-            return name
-    return str(scope_id)
+            break
+        text = "0" + text
+    return text
 
 
 def shorten(value: Any, limit: int = 80) -> str:

@@ -78,11 +78,15 @@ def test_from_native_takes_the_stdlib_tuple_as_it_is() -> None:
 
 
 def test_decode_keeps_a_flowinfo_wider_than_parse_takes() -> None:
-    """The stdlib reports all 32 bits (ntohl); so does decode, and encode gives them back."""
+    """The stdlib reports all 32 bits (ntohl); so does decode. Only a 20-bit flow label is sent:
+    encode refuses more (OverflowError), as the stdlib's C methods do on the native path."""
     data = bytes.fromhex("0a000050" "0fffffff" + "00" * 15 + "01" + "00000000")
     address = decode(data)
     assert address == ("::1", 80, 0x0FFFFFFF, 0)
-    assert encode(address) == data
+    with pytest.raises(OverflowError, match="flowinfo must be 0-1048575"):
+        encode(address)
+    label = address._replace(flowinfo=address.flowinfo & 0xFFFFF)
+    assert encode(label) == data[:4] + bytes.fromhex("000fffff") + data[8:]
 
 
 @pytest.mark.parametrize(

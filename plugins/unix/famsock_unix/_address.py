@@ -16,6 +16,9 @@ turns a string into text (``Path(address)``, f-strings). README.md weighs the ch
 Limits (Linux ``sun_path`` is 108 bytes): a path takes at most 107 bytes plus its terminating
 NUL; an abstract address all 108, its leading NUL included. Longer is ``OSError``, as in the
 stdlib. A NUL inside a path is ``ValueError`` (the stdlib silently binds the part before it).
+A C program may bind a 108-byte path without a NUL, which the kernel then reports: such an
+address decodes, prints, reads back from its text form, copies and pickles, but is never sent
+(``encode`` and ``to_native`` refuse it as ``parse`` refuses a 108-byte user value).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ __all__ = [
     "UnixAddress",
     "UnixPathAddress",
     "UnixUnnamedAddress",
+    "from_reported",
     "from_sun_path",
     "from_text",
     "parse",
@@ -135,7 +139,7 @@ class UnixAddress:
         return memoryview(self._sun_path)
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        return from_sun_path, (self._sun_path,)  # not the checked constructor: kernel names may be longer
+        return from_reported, (self._sun_path,)  # not the constructor: kernel names may be longer
 
 
 _A = TypeVar("_A", bound=UnixAddress)
@@ -230,12 +234,25 @@ UNNAMED = _make(UnixUnnamedAddress, b"", "")
 def from_sun_path(sun_path: bytes) -> UnixAddress:
     """The address for the significant ``sun_path`` bytes (no terminator), unchecked: for bytes
     the kernel, the stdlib or :func:`parse` produced. Paths may be 108 bytes here (the kernel
-    lets C programs bind such an unterminated path)."""
+    lets C programs bind such an unterminated path). :func:`from_reported` checks."""
     if not sun_path:
         return UNNAMED
     if sun_path[0] == 0:
         return _make(UnixAbstractAddress, sun_path, sun_path)
     return _make(UnixPathAddress, sun_path, os.fsdecode(sun_path))
+
+
+def from_reported(sun_path: bytes) -> UnixAddress:
+    """The address for ``sun_path`` bytes the kernel could report, checked: what pickles and
+    the text form hold. As :func:`parse`, but a path may have 108 bytes (no room for its NUL)."""
+    data = bytes(sun_path)
+    if data[:1] == b"\0" or len(data) <= MAX_PATH:
+        return _parse(data, data)  # abstract, unnamed, or a path parse() takes
+    _check_no_nul(data, data)
+    if len(data) > SUN_PATH_SIZE:
+        raise OSError(f"AF_UNIX path too long: {len(data)} bytes, the limit is {SUN_PATH_SIZE} (all of "
+                      f"sun_path: a path the kernel reports; {MAX_PATH} to bind): {_shorten(data)}")
+    return from_sun_path(data)
 
 
 _str_cache: dict[str, UnixAddress] = {}
@@ -266,14 +283,23 @@ def parse(value: Any, spec: SocketSpec | None = None) -> UnixAddress:
 
 def _bytes_of(value: object) -> bytes:
     """The bytes of a text, path-like or bytes-like value (as the stdlib takes any buffer)."""
-    if isinstance(value, (str, os.PathLike)):
+    if isinstance(value, str):
         return _fsencode(value)
+    if isinstance(value, os.PathLike):
+        path = _fsencode(value)
+        if path[:1] == b"\0":  # a filesystem path, as for os.stat(): never an abstract name
+            raise ValueError(f"AF_UNIX path must not contain a NUL byte (found at byte 0; an os.PathLike "
+                             f"is a filesystem path: pass an abstract name as b'\\0name'): {_shorten(value)}")
+        return path
     try:
         view = memoryview(value)  # type: ignore[arg-type]
     except TypeError:
         raise TypeError(f"AF_UNIX address must be str, bytes or os.PathLike, not {type(value).__name__}: "
                         f"{_shorten(value)}") from None
     with view:
+        if not view.c_contiguous:  # the stdlib asks for a simple buffer, which these cannot give
+            raise BufferError(f"AF_UNIX address must be a contiguous buffer, not a non-contiguous "
+                              f"{type(value).__name__}: {_shorten(value)}")
         return view.tobytes()
 
 
@@ -285,6 +311,8 @@ def _fsencode(value: Any) -> bytes:
         raise UnicodeEncodeError(exc.encoding, exc.object, exc.start, exc.end,
                                  f"{exc.reason} in an AF_UNIX address (encoded with os.fsencode, "
                                  "as the stdlib does)") from None
+    except TypeError as exc:  # an os.PathLike whose __fspath__ returns neither str nor bytes
+        raise TypeError(f"AF_UNIX address {_shorten(value)}: {exc}") from None
 
 
 def _parse(data: bytes, shown: object) -> UnixAddress:
@@ -295,13 +323,17 @@ def _parse(data: bytes, shown: object) -> UnixAddress:
             raise OSError(f"AF_UNIX path too long: abstract address of {len(data)} bytes, leading NUL "
                           f"included; the limit is {MAX_ABSTRACT} (all of sun_path): {_shorten(shown)}")
         return from_sun_path(data)
-    nul = data.find(0)
-    if nul >= 0:
-        raise ValueError(f"AF_UNIX path must not contain a NUL byte (found at byte {nul}; the stdlib "
-                         f"would silently use only the part before it): {_shorten(shown)}")
+    _check_no_nul(data, shown)
     if len(data) > MAX_PATH:
         path_too_long(data, shown)
     return from_sun_path(data)
+
+
+def _check_no_nul(path: bytes, shown: object) -> None:
+    nul = path.find(0)
+    if nul >= 0:
+        raise ValueError(f"AF_UNIX path must not contain a NUL byte (found at byte {nul}; the stdlib "
+                         f"would silently use only the part before it): {_shorten(shown)}")
 
 
 def path_too_long(data: bytes, shown: object) -> NoReturn:
@@ -311,13 +343,14 @@ def path_too_long(data: bytes, shown: object) -> NoReturn:
 
 def from_text(text: str) -> UnixAddress:
     """The text after ``unix:``: ``/path`` or ``relative``, ``@name`` (abstract), or nothing
-    (unnamed); bytes that are not printable UTF-8, ``%`` and a path's leading ``@`` as ``%XX``."""
+    (unnamed); bytes that are not printable UTF-8, ``%`` and a path's leading ``@`` as ``%XX``.
+    Every address famsock returns reads back, a 108-byte path the kernel reported included."""
     if text.startswith("@"):
-        return parse(b"\0" + unescape(text[1:]))
+        return from_reported(b"\0" + unescape(text[1:]))
     data = unescape(text)
     if data.startswith(b"\0"):
         raise ValueError(f"unix address text {text!r} starts with a NUL: write an abstract name as @name")
-    return parse(data)
+    return from_reported(data)
 
 
 def _shorten(value: object, limit: int = 80) -> str:

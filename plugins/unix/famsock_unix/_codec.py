@@ -6,7 +6,8 @@ says the kind; famsock encodes what Linux programs pass and reads what the kerne
 - path: ``2 + n + 1``, the terminating NUL included. The kernel stores a bound path as
   ``strlen() + 1`` bytes, so it reports 111 for a 108-byte path a C program bound without a NUL
   (more than ``sizeof(struct sockaddr_un)``); the BSD ``SUN_LEN()`` length ``2 + n`` is read too.
-  As the kernel and the stdlib do, a path ends at its first NUL.
+  As the kernel and the stdlib do, a path ends at its first NUL. Such a 108-byte path decodes,
+  but ``encode`` refuses it, as ``to_native`` and the stdlib do: it has no room for its NUL.
 - abstract: ``2 + n``, ``n`` counting the leading NUL; every byte up to the length is the name.
 - unnamed: ``2`` (the kernel's answer for an unbound socket; ``bind()`` of it autobinds).
 """
@@ -31,9 +32,11 @@ _LONGEST = SOCKADDR_UN_SIZE + 1  # a 108-byte path as the kernel reports it, wit
 
 def encode(address: UnixAddress) -> bytes:
     sun_path = address._sun_path
-    if type(address) is UnixPathAddress and len(sun_path) < SUN_PATH_SIZE:
+    if type(address) is UnixPathAddress:
+        if len(sun_path) > MAX_PATH:  # a 108-byte path the kernel reported: no room for its NUL
+            path_too_long(sun_path, address)
         return _FAMILY + sun_path + b"\0"
-    return _FAMILY + sun_path  # abstract and unnamed; a (decoded) 108-byte path has no room for a NUL
+    return _FAMILY + sun_path  # abstract and unnamed
 
 
 def decode(data: bytes, spec: SocketSpec | None = None) -> UnixAddress:
@@ -71,7 +74,7 @@ def to_native(address: UnixAddress) -> bytes:
 
     A parsed address holds no NUL in a path and fits sun_path, so the C code cannot truncate it.
     A 108-byte path (only the kernel reports one) has no room for the NUL the interpreter needs:
-    the raw path reaches it, the native path refuses it with the limit named.
+    refused with the limit named, as ``encode`` refuses it on the raw path.
     """
     sun_path = address._sun_path
     if len(sun_path) > MAX_PATH and type(address) is UnixPathAddress:

@@ -219,11 +219,11 @@ def test_text_form_reads_equivalent_spellings(text: str, expected: str | bytes) 
         ("unix:%00name", ValueError, "write an abstract name as @name"),
         ("unix:/tmp/a%00b", ValueError, "must not contain a NUL byte"),
         ("unix:/tmp/\ud800", ValueError, "not text"),
-        ("unix:/" + "p" * 107, OSError, "AF_UNIX path too long: 108 bytes"),
+        ("unix:/" + "p" * 108, OSError, "AF_UNIX path too long: 109 bytes, the limit is 108"),
         ("unix:@" + "a" * 108, OSError, "AF_UNIX path too long: abstract address of 109 bytes"),
         ("/run/x.sock", ValueError, "<family>:<address>"),
     ],
-    ids=["lone-percent", "bad-hex", "leading-nul", "nul-in-path", "lone-surrogate", "path-108",
+    ids=["lone-percent", "bad-hex", "leading-nul", "nul-in-path", "lone-surrogate", "path-109",
          "abstract-109", "no-prefix"],
 )
 def test_bad_text_forms_are_refused(text: str, error: type[Exception], message: str) -> None:
