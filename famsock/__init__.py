@@ -123,6 +123,8 @@ from socket import (
     timeout as timeout,
 )
 
+from ._backends import get_syscall_path as get_syscall_path
+from ._backends import set_syscall_path as set_syscall_path
 from ._connections import (
     create_connection as create_connection,
 )
@@ -149,13 +151,25 @@ from ._errors import PluginWarning as PluginWarning
 from ._lookups import getaddrinfo as getaddrinfo
 from ._lookups import inet_ntop as inet_ntop
 from ._lookups import inet_pton as inet_pton
-from ._paths import get_syscall_path as get_syscall_path
-from ._paths import set_syscall_path as set_syscall_path
 from ._socket_object import socket as socket
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the names __getattr__ serves on first use, as type checkers should see them
     from typing import Any
+
+    from ._ancillary import decode_ancillary as decode_ancillary
+    from ._ancillary import encode_ancillary as encode_ancillary
+    from ._patching import StdlibPatch as StdlibPatch
+    from ._patching import patch_stdlib as patch_stdlib
+    from ._patching import unpatch_stdlib as unpatch_stdlib
+    from ._raw_sockaddr import RawSockaddr as RawSockaddr
+    from .codec import address_from_text as address_from_text
+    from .codec import address_to_text as address_to_text
+    from .codec import decode as decode
+    from .codec import encode as encode
+    from .codec import family as family
+    from .codec import parse_address as parse_address
+    from .contract import hookimpl as hookimpl
 
 __version__ = "0.1.0"
 
@@ -163,9 +177,10 @@ __version__ = "0.1.0"
 __all__ = [  # noqa: PLE0604 - starts from the stdlib's list
     *_std.__all__,
     "AddressInfo", "FamilyConflictError", "FamilyError", "MsgFlag", "PluginError", "PluginWarning",
-    "SocketIO",
-    "address_from_text", "decode", "encode", "family", "get_syscall_path", "hookimpl",
-    "parse_address", "set_syscall_path", "to_stdlib",
+    "RawSockaddr", "SocketIO", "StdlibPatch",
+    "address_from_text", "address_to_text", "decode", "decode_ancillary", "encode", "encode_ancillary",
+    "family", "get_syscall_path",
+    "hookimpl", "parse_address", "patch_stdlib", "set_syscall_path", "to_stdlib", "unpatch_stdlib",
 ]
 
 globals().update(_GENERIC_CONSTANTS)
@@ -176,10 +191,17 @@ has_ipv6 = _std.has_ipv6
 _LAZY = {
     "hookimpl": "famsock.contract",
     "address_from_text": "famsock.codec",
+    "decode_ancillary": "famsock._ancillary",
+    "encode_ancillary": "famsock._ancillary",
+    "address_to_text": "famsock.codec",
+    "RawSockaddr": "famsock._raw_sockaddr",
     "decode": "famsock.codec",
     "encode": "famsock.codec",
     "family": "famsock.codec",
     "parse_address": "famsock.codec",
+    "patch_stdlib": "famsock._patching",
+    "unpatch_stdlib": "famsock._patching",
+    "StdlibPatch": "famsock._patching",
 }
 
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import _socket
 
+from ._registry import registry
 from .contract import Availability, Family
 
 __all__ = ["availability"]
 
 
-def availability(family: Family) -> Availability:
+def availability(family: Family[object]) -> Availability:
     """The plugin's own probe if it has one, else: can we open one of its socket types?"""
     if family.probe is not None:
         try:
             return family.probe()
         except Exception as exc:
             return Availability(False, f"the plugin's probe raised {type(exc).__name__}: {exc}")
-    kinds = [(lb.type, lb.proto) for lb in family.loopbacks] or [(min(family.socket_types), 0)]
+    loopbacks = registry.loopbacks(family.number)
+    kinds = [(lb.type, lb.proto) for lb in loopbacks] or [(min(family.socket_types), 0)]
     failure = ""
     for kind, proto in kinds:
         try:

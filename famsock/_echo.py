@@ -25,7 +25,7 @@ _CONNECTED = {_socket.SOCK_STREAM, _socket.SOCK_SEQPACKET}
 class EchoResult:
     """One echo exchange: the server's address, what came back, and how long it took."""
 
-    family: Family
+    family: Family[Any]
     kind: int
     server: Any
     sent: bytes
@@ -38,7 +38,7 @@ class EchoResult:
         return self.received == self.sent
 
 
-def echo(family: Family, loopback: Loopback, message: bytes, timeout: float = 5.0) -> EchoResult:
+def echo(family: Family[Any], loopback: Loopback, message: bytes, timeout: float = 5.0) -> EchoResult:
     """Echo ``message`` through a server of ``family`` bound to ``loopback``; raises on failure."""
     with socket(family.number, loopback.type, loopback.proto) as server:
         server.settimeout(timeout)

@@ -1,8 +1,8 @@
 """Module functions that turn names and text into addresses, answered by the families' plugins.
 
 ``getaddrinfo`` returns the plugins' typed addresses; ``inet_pton``/``inet_ntop`` are answered by
-the family's plugin when it offers them (``Family.pton``/``ntop``), else by the platform, as in
-the stdlib. The other lookups (host names, services, protocols) are the stdlib's own functions.
+the family's plugin when it offers them (an ``InetText`` registration), else by the platform, as
+in the stdlib. The other lookups (host names, services, protocols) are the stdlib's own functions.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
     from typing import Any
 
-    from .contract import Family
+    from ._registry import Registry
 
 __all__ = ["getaddrinfo", "inet_ntop", "inet_pton"]
 
@@ -26,10 +26,10 @@ def _enum(value: int, kind: type[Any]) -> Any:
         return value  # a number the stdlib's enum does not know stays a number, as in the stdlib
 
 
-def _family(number: int) -> Family | None:
+def _registry() -> Registry:
     from ._registry import registry  # noqa: PLC0415 - plugins load at first use, not at import
 
-    return registry.lookup(number)
+    return registry
 
 
 def getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0, proto: int = 0,
@@ -37,9 +37,10 @@ def getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0, proto: int
     """The stdlib's ``getaddrinfo``, with each sockaddr as its family's typed address."""
     from .contract import SocketSpec  # noqa: PLC0415
 
+    registry = _registry()
     results = []
     for af, kind, protocol, canonname, found in _socket.getaddrinfo(host, port, family, type, proto, flags):
-        chosen = _family(af)
+        chosen = registry.lookup(af)
         typed = found
         if chosen is not None and chosen.native is not None:
             typed = chosen.native.from_native(found, SocketSpec(af, kind, protocol))
@@ -47,17 +48,36 @@ def getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0, proto: int
     return results
 
 
-def inet_pton(address_family: int, ip_string: str) -> bytes:
+_MISSING: Any = object()
+
+
+def inet_pton(address_family: int = _MISSING, ip_string: str = _MISSING, /,
+              *extra: Any, **keywords: Any) -> bytes:
     """``ip_string`` packed as the family's plugin (or, without one, the platform) reads it."""
-    chosen = _family(address_family)
-    if chosen is not None and chosen.pton is not None:
-        return chosen.pton(ip_string)
+    if ip_string is _MISSING or extra or keywords:  # the C function's own words for it
+        return _socket.inet_pton(*_given(address_family, ip_string), *extra, **keywords)
+    text = _registry().inet_text(address_family)
+    if text is not None:
+        return text.pton(ip_string)
     return _socket.inet_pton(address_family, ip_string)
 
 
-def inet_ntop(address_family: int, packed_ip: Any) -> str:
+def inet_ntop(address_family: int = _MISSING, packed_ip: Any = _MISSING, /,
+              *extra: Any, **keywords: Any) -> str:
     """``packed_ip`` as text, as the family's plugin (or, without one, the platform) writes it."""
-    chosen = _family(address_family)
-    if chosen is not None and chosen.ntop is not None:
-        return chosen.ntop(packed_ip)
+    if packed_ip is _MISSING or extra or keywords:  # the C function's own words for it
+        return _socket.inet_ntop(*_given(address_family, packed_ip), *extra, **keywords)
+    text = _registry().inet_text(address_family)
+    if text is not None:
+        return text.ntop(packed_ip)
     return _socket.inet_ntop(address_family, packed_ip)
+
+
+def _given(*arguments: Any) -> list[Any]:
+    """The arguments up to the first one left out."""
+    given = []
+    for value in arguments:
+        if value is _MISSING:
+            break
+        given.append(value)
+    return given

@@ -4,7 +4,7 @@ It subclasses ``socket.socket``, so the data path (``send``, ``recv``, ``recv_in
 ``setsockopt``, ``settimeout``, ``makefile``...) stays the interpreter's C code at full speed and
 ``isinstance(s, socket.socket)`` holds wherever libraries check it (measured: overriding ``send``
 / ``recv`` in Python costs 27 %, see the brief). Only the methods that take or return addresses
-are overridden; each hands its work to the socket's path (:mod:`famsock._paths`), chosen at the
+are overridden; each hands its work to the socket's backend (:mod:`famsock._backends`), chosen at the
 first such call.
 """
 
@@ -14,26 +14,51 @@ import _socket
 import os
 import socket as _std
 
-from ._paths import path_for
-
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import Any
+    from typing import Any, NoReturn
 
     from typing_extensions import Buffer
 
-    from ._paths import Path
+    from ._backends import Backend
 
 __all__ = ["SocketType", "socket"]
 
-_MISSING: Any = object()
+_MISSING: Any = object()  # an argument left out: the C method's own error message is due
 _c_sendto = _socket.socket.sendto
 _c_recvfrom = _socket.socket.recvfrom
+_c_bind = _socket.socket.bind
+_c_connect = _socket.socket.connect
+_c_connect_ex = _socket.socket.connect_ex
+_c_recvfrom_into = _socket.socket.recvfrom_into
+_c_sendmsg = _socket.socket.sendmsg
+_c_recvmsg = _socket.socket.recvmsg
+_c_recvmsg_into = _socket.socket.recvmsg_into
+_c_getsockname = _socket.socket.getsockname
+_c_getpeername = _socket.socket.getpeername
+
+
+def _refuse(c_method: Any, sock: Any, given: tuple[Any, ...], extra: tuple[Any, ...] = (),
+            keywords: dict[str, Any] | None = None) -> NoReturn:
+    """Raise what the C method raises for these arguments (a count or a keyword it does not take),
+    in its own words; ``given`` ends at the first argument left out."""
+    arguments = []
+    for value in given:
+        if value is _MISSING:
+            break
+        arguments.append(value)
+    c_method.__get__(sock)(*arguments, *extra, **(keywords or {}))  # bound: the stdlib's call path
+    raise TypeError(f"{c_method.__name__}(): invalid arguments")  # not reached: the C method refused
+
+
+def _recvfrom_into_arguments(buffer: Any, nbytes: Any = 0, flags: Any = 0) -> tuple[Any, Any, Any]:
+    """recvfrom_into()'s arguments, bound as the C method binds them (it refuses what this does)."""
+    return buffer, nbytes, flags
 
 
 class _Unresolved:
-    """A type no value has: the shortcut type of a socket whose path is not chosen yet."""
+    """A type no value has: the shortcut type of a socket whose backend is not chosen yet."""
 
 
 _UNRESOLVED_RECENT: list[tuple[Any, Any]] = [(_Unresolved, None)]
@@ -50,110 +75,179 @@ class socket(_std.socket):
     as in the stdlib.
     """
 
-    __slots__ = ("_famsock_direct", "_famsock_path", "_famsock_recent", "_famsock_results")
+    __slots__ = ("_famsock_backend", "_famsock_direct", "_famsock_recent", "_famsock_results")
 
     def __init__(self, family: Any = -1, type: Any = -1, proto: Any = -1, fileno: Any = None) -> None:
         super().__init__(family, type, proto, fileno)
-        self._famsock_path: Path | None = None
+        self._famsock_backend: Backend | None = None
         self._famsock_direct: type = _Unresolved
         self._famsock_results: dict[Any, Any] | None = None
         self._famsock_recent: list[tuple[Any, Any]] = _UNRESOLVED_RECENT
 
-    def _path(self) -> Path:
-        path = self._famsock_path
-        if path is None:
-            self._adopt(path_for(_family_of(self), _type_of(self), _proto_of(self)))
-            path = self._famsock_path
-            assert path is not None
-        return path
+    def _backend(self) -> Backend:
+        backend = self._famsock_backend
+        if backend is None:
+            from ._backends import backend_for  # noqa: PLC0415 - not at import: a first address call
 
-    def _adopt(self, path: Path) -> None:
-        self._famsock_path = path
-        self._famsock_direct = path.direct_type
-        self._famsock_results = path.results
-        self._famsock_recent = path.recent
+            self._adopt(backend_for(_family_of(self), _type_of(self), _proto_of(self)))
+            backend = self._famsock_backend
+            assert backend is not None
+        return backend
+
+    def _adopt(self, backend: Backend) -> None:
+        self._famsock_backend = backend
+        self._famsock_direct = backend.direct_type
+        self._famsock_results = backend.results
+        self._famsock_recent = backend.recent
 
     @property
     def syscall_path(self) -> str:
         """How this socket's address calls reach the kernel: ``native``, ``raw`` or ``stdlib``."""
-        return self._path().name
+        return self._backend().name
 
-    def bind(self, address: Any, /) -> None:
-        (self._famsock_path or self._path()).bind(self, address)
+    # The address methods take what the C methods take; other arguments get the C method's own
+    # error (``_refuse``), not Python's words about this signature. ``*extra``/``**keywords`` cost
+    # ~50 ns a call: the hot sendto() and recvfrom() take sentinel defaults instead, which cover
+    # missing arguments and sendto()'s fourth; more, or keywords, get Python's TypeError.
 
-    def connect(self, address: Any, /) -> None:
-        (self._famsock_path or self._path()).connect(self, address)
+    def bind(self, address: Any = _MISSING, /, *extra: Any, **keywords: Any) -> None:
+        if address is _MISSING or extra or keywords:
+            _refuse(_c_bind, self, (address,), extra, keywords)
+        (self._famsock_backend or self._backend()).bind(self, address)
 
-    def connect_ex(self, address: Any, /) -> int:
-        return (self._famsock_path or self._path()).connect_ex(self, address)
+    def connect(self, address: Any = _MISSING, /, *extra: Any, **keywords: Any) -> None:
+        if address is _MISSING or extra or keywords:
+            _refuse(_c_connect, self, (address,), extra, keywords)
+        (self._famsock_backend or self._backend()).connect(self, address)
 
-    # sendto() and recvfrom() take the native path's shortcuts (see famsock._paths.NativePath):
+    def connect_ex(self, address: Any = _MISSING, /, *extra: Any, **keywords: Any) -> int:
+        if address is _MISSING or extra or keywords:
+            _refuse(_c_connect_ex, self, (address,), extra, keywords)
+        return (self._famsock_backend or self._backend()).connect_ex(self, address)
+
+    # sendto() and recvfrom() take the native backend's shortcuts (see famsock._native_backend):
     # the type the C method takes as is, the last (typed address, native value) pair matched by
     # identity, and the memo of results. A UDP round trip leaves ~0.2 µs for all of famsock's
-    # work, and one more Python frame costs ~0.05 µs. Other paths offer shortcuts nothing matches.
+    # work, and one more Python frame costs ~0.05 µs. Other backends offer shortcuts nothing matches.
 
-    def sendto(self, data: Buffer, flags_or_address: Any, address: Any = _MISSING, /) -> int:
+    def sendto(self, data: Buffer = _MISSING, flags_or_address: Any = _MISSING, address: Any = _MISSING,
+               extra: Any = _MISSING, /) -> int:
         if address is _MISSING:
             if type(flags_or_address) is self._famsock_direct:
                 return _c_sendto(self, data, flags_or_address)
             last = self._famsock_recent[0]
             if flags_or_address is last[0]:
                 return _c_sendto(self, data, last[1])
-            return (self._famsock_path or self._path()).sendto(self, data, 0, flags_or_address)
+            if flags_or_address is _MISSING:  # (neither shortcut matches the sentinel)
+                _refuse(_c_sendto, self, (data,))
+            return (self._famsock_backend or self._backend()).sendto(self, data, 0, flags_or_address)
+        if extra is not _MISSING:
+            _refuse(_c_sendto, self, (data, flags_or_address, address, extra))
         if type(address) is self._famsock_direct:
             return _c_sendto(self, data, flags_or_address, address)
         last = self._famsock_recent[0]
         if address is last[0]:
             return _c_sendto(self, data, flags_or_address, last[1])
-        return (self._famsock_path or self._path()).sendto(self, data, flags_or_address, address)
+        return (self._famsock_backend or self._backend()).sendto(self, data, flags_or_address, address)
 
-    def recvfrom(self, bufsize: int, flags: int = 0, /) -> tuple[bytes, Any]:
+    def recvfrom(self, bufsize: int = _MISSING, flags: int = 0, /) -> tuple[bytes, Any]:
+        # No spare sentinel for a third argument here: testing it cost ~5 ns a call (measured).
         results = self._famsock_results
-        if results is None or flags:  # flags: MSG_TRUNC is the path's to handle
-            return (self._famsock_path or self._path()).recvfrom(self, bufsize, flags)
-        data, result = _c_recvfrom(self, bufsize, flags)
+        if results is None or flags:  # flags: MSG_TRUNC is the backend's to handle
+            if bufsize is _MISSING:
+                _refuse(_c_recvfrom, self, ())
+            return (self._famsock_backend or self._backend()).recvfrom(self, bufsize, flags)
+        try:  # free on Python 3.11+: no sentinel test on the fast path
+            data, result = _c_recvfrom(self, bufsize, flags)
+        except TypeError:
+            if bufsize is _MISSING:
+                _refuse(_c_recvfrom, self, ())
+            raise
         try:
             return data, results[result]
         except (KeyError, TypeError):
-            return data, self._famsock_path.address(result, self)  # type: ignore[union-attr]
+            return data, self._famsock_backend.address(result, self)  # type: ignore[union-attr]
 
-    def recvfrom_into(self, buffer: Buffer, nbytes: int = 0, flags: int = 0) -> tuple[int, Any]:
-        return (self._famsock_path or self._path()).recvfrom_into(self, buffer, nbytes, flags)
+    def recvfrom_into(self, *args: Any, **kwargs: Any) -> tuple[int, Any]:
+        # Arguments by position or keyword, as the C method takes them; which of the two the
+        # caller used decides the C method's error message, hence *args/**kwargs here.
+        if len(args) == 1 and not kwargs:
+            buffer, nbytes, flags = args[0], 0, 0
+        else:
+            try:
+                buffer, nbytes, flags = _recvfrom_into_arguments(*args, **kwargs)
+            except TypeError:
+                _refuse(_c_recvfrom_into, self, args, (), kwargs)
+        return (self._famsock_backend or self._backend()).recvfrom_into(self, buffer, nbytes, flags)
 
     # sendmsg() and the recvmsg()s take the stdlib's positional-only arguments and defaults: an
     # empty ``ancdata`` and a ``None`` address are what the C method does when they are left out.
 
-    def sendmsg(self, buffers: Iterable[Buffer], ancdata: Iterable[tuple[int, int, Buffer]] = (),
-                flags: int = 0, address: Any = None, /) -> int:
-        return (self._famsock_path or self._path()).sendmsg(self, buffers, ancdata, flags, address)
+    def sendmsg(self, buffers: Iterable[Buffer] = _MISSING, ancdata: Iterable[tuple[int, int, Buffer]] = (),
+                flags: int = 0, address: Any = None, /, *extra: Any, **keywords: Any) -> int:
+        if buffers is _MISSING or extra or keywords:
+            _refuse(_c_sendmsg, self, (buffers, ancdata, flags, address), extra, keywords)
+        return (self._famsock_backend or self._backend()).sendmsg(self, buffers, ancdata, flags, address)
 
-    def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0, /
-                ) -> tuple[bytes, list[tuple[int, int, bytes]], int, Any]:
-        return (self._famsock_path or self._path()).recvmsg(self, bufsize, ancbufsize, flags)
+    def recvmsg(self, bufsize: int = _MISSING, ancbufsize: int = 0, flags: int = 0, /, *extra: Any,
+                **keywords: Any) -> tuple[bytes, list[tuple[int, int, bytes]], int, Any]:
+        if bufsize is _MISSING or extra or keywords:
+            _refuse(_c_recvmsg, self, (bufsize, ancbufsize, flags), extra, keywords)
+        return (self._famsock_backend or self._backend()).recvmsg(self, bufsize, ancbufsize, flags)
 
-    def recvmsg_into(self, buffers: Iterable[Buffer], ancbufsize: int = 0, flags: int = 0, /
-                     ) -> tuple[int, list[tuple[int, int, bytes]], int, Any]:
-        return (self._famsock_path or self._path()).recvmsg_into(self, buffers, ancbufsize, flags)
+    def recvmsg_into(self, buffers: Iterable[Buffer] = _MISSING, ancbufsize: int = 0, flags: int = 0, /,
+                     *extra: Any, **keywords: Any) -> tuple[int, list[tuple[int, int, bytes]], int, Any]:
+        if buffers is _MISSING or extra or keywords:
+            _refuse(_c_recvmsg_into, self, (buffers, ancbufsize, flags), extra, keywords)
+        return (self._famsock_backend or self._backend()).recvmsg_into(self, buffers, ancbufsize, flags)
 
-    def getsockname(self) -> Any:
-        return (self._famsock_path or self._path()).getsockname(self)
+    def getsockname(self, *extra: Any, **keywords: Any) -> Any:
+        if extra or keywords:
+            _refuse(_c_getsockname, self, (), extra, keywords)
+        return (self._famsock_backend or self._backend()).getsockname(self)
 
-    def getpeername(self) -> Any:
-        return (self._famsock_path or self._path()).getpeername(self)
+    def getpeername(self, *extra: Any, **keywords: Any) -> Any:
+        if extra or keywords:
+            _refuse(_c_getpeername, self, (), extra, keywords)
+        return (self._famsock_backend or self._backend()).getpeername(self)
+
+    # Socket options whose values are structs, through the plugin that declares them
+    # (contract.SocketOption); other options as setsockopt()/getsockopt() take them.
+
+    def set_option(self, level: int, option: int, value: Any) -> None:
+        """``setsockopt()`` with ``value`` encoded by the plugin that declares the option
+        (``struct ip_mreqn`` from a tuple...); ints and bytes-like values as they are."""
+        from ._registry import registry  # noqa: PLC0415 - loaded by now: options follow an address call
+
+        codec = registry.socket_option(level, option)
+        if codec is not None and not isinstance(value, (int, bytes, bytearray, memoryview)):
+            if codec.encode is None:
+                raise TypeError(f"{codec.name} is read only: famsock's plugins encode no value for it")
+            value = codec.encode(value)
+        self.setsockopt(level, option, value)
+
+    def get_option(self, level: int, option: int) -> Any:
+        """``getsockopt()``, decoded by the plugin that declares the option; an int otherwise."""
+        from ._registry import registry  # noqa: PLC0415
+
+        codec = registry.socket_option(level, option)
+        if codec is None or codec.decode is None:
+            return self.getsockopt(level, option)
+        return codec.decode(self.getsockopt(level, option, codec.size))
 
     def accept(self) -> tuple[socket, Any]:
         """Wait for a connection: return a new famsock socket and the peer's address."""
-        path = self._famsock_path or self._path()
-        fd, peer = path.accept(self)
-        spec = path.spec
+        backend = self._famsock_backend or self._backend()
+        fd, peer = backend.accept(self)
+        spec = backend.spec
         try:
             conn = socket(spec.family, spec.type, spec.proto, fileno=fd)
         except BaseException:
             os.close(fd)
             raise
-        conn._adopt(path)
+        conn._adopt(backend)
         try:
-            address = path.address(peer, conn)
+            address = backend.address(peer, conn)
             # As the stdlib (issue #7995): a listener's timeout must not make the new socket
             # non-blocking when no default timeout is set.
             if _std.getdefaulttimeout() is None and self.gettimeout():

@@ -1,4 +1,4 @@
-"""The ``famsock`` command: ``famsock families`` and ``famsock echo``."""
+"""The ``famsock`` command: ``famsock families``, ``famsock echo``, and the subcommands plugins add."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Any
 
 from . import __version__
 from ._availability import availability
+from ._backends import get_syscall_path, set_syscall_path
 from ._echo import echo
-from ._paths import get_syscall_path, set_syscall_path
 from ._registry import FamilyClaim, registry
-from .contract import CONTRACT_VERSION
+from .codec import address_to_text
+from .contract import CONTRACT_VERSION, Command
 
 __all__ = ["main"]
 
@@ -34,10 +35,38 @@ def main(argv: Sequence[str] | None = None) -> int:
                           "(default: FAMSOCK_SYSCALL_PATH, else auto)")
     run.add_argument("--message", default="Hello, world", help="what to echo")
     run.add_argument("--timeout", type=float, default=5.0, help="seconds before giving up")
+    _add_plugin_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "families":
         return _families(args.json)
-    return _echo(args.family, args.path or get_syscall_path(), args.message.encode(), args.timeout)
+    if args.command == "echo":
+        return _echo(args.family, args.path or get_syscall_path(), args.message.encode(), args.timeout)
+    command: Command = args.plugin_command
+    return command.run(args)
+
+
+def _add_plugin_commands(commands: Any) -> None:
+    """The subcommands plugins add (contract.Command); one whose set-up fails is left out, said."""
+    conflicts: set[str] = set()
+    for claim in registry.commands():
+        command: Command = claim.registration
+        if claim.rivals:
+            if command.name not in conflicts:  # one message for all its claimants
+                conflicts.add(command.name)
+                print(f"famsock: command {command.name!r} left out: claimed by {claim.plugin.source} and "
+                      + ", ".join(r.source for r in claim.rivals), file=sys.stderr)
+            continue
+        parser = commands.add_parser(command.name, help=f"{command.help} ({claim.plugin.source})")
+        try:
+            command.configure(parser)
+        except Exception as exc:  # a plugin's fault must not take the CLI down
+            print(f"famsock: command {command.name!r} from {claim.plugin.source} left out: its "
+                  f"configure() raised {type(exc).__name__}: {exc}", file=sys.stderr)
+            commands.choices.pop(command.name, None)
+            # and from --help, which lists argparse's pseudo-actions, not its choices
+            commands._choices_actions[:] = [a for a in commands._choices_actions if a.dest != command.name]
+            continue
+        parser.set_defaults(plugin_command=command)
 
 
 def _family_rows() -> list[dict[str, Any]]:
@@ -112,13 +141,14 @@ def _echo(names: list[str] | None, path: str, message: bytes, timeout: float) ->
         if not state.available:
             print(f"{family.name:<8} skipped: unavailable on this kernel: {state.reason}")
             continue
-        if not family.loopbacks:
+        loopbacks = registry.loopbacks(family.number)
+        if not loopbacks:
             print(f"{family.name:<8} skipped: the plugin offers no loopback address to echo over")
             continue
         for mode in modes:
             previous = set_syscall_path(mode)
             try:
-                result = echo(family, family.loopbacks[0], message, timeout)
+                result = echo(family, loopbacks[0], message, timeout)
             except Exception as exc:
                 failures += 1
                 print(f"{family.name:<8} FAILED ({mode} path): {type(exc).__name__}: {exc}")
@@ -128,8 +158,9 @@ def _echo(names: list[str] | None, path: str, message: bytes, timeout: float) ->
             verdict = f"{len(result.received)} bytes echoed" if result.ok else (
                 f"MISMATCH: sent {result.sent!r}, got {result.received!r}")
             failures += not result.ok
-            print(f"{family.name:<8} {_KINDS.get(result.kind, str(result.kind)):<9} {result.server!s:<32} "
-                  f"{verdict}  {result.seconds * 1000:.2f} ms  ({result.path} path)")
+            kind = _KINDS.get(result.kind, str(result.kind))
+            print(f"{family.name:<8} {kind:<9} {address_to_text(result.server):<32} {verdict}  "
+                  f"{result.seconds * 1000:.2f} ms  ({result.path} path)")
     if not claims and not missing:
         print("no famsock family plugins found (install famsock-inet, famsock-unix...)")
         return 1

@@ -1,18 +1,14 @@
-"""Shared fixtures of the core's tests; their helpers module is imported from this directory."""
+"""Shared fixtures of the core's tests."""
 
 from __future__ import annotations
 
 import signal
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import FrameType
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from helpers import InterruptedByTestError
+from tests.helpers import InterruptedByTestError
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wheels import build_wheel
+
+from tests.wheels import build_wheel, install
 
 GROUP = "famsock.families"
 
@@ -25,11 +26,39 @@ DUPLICATE_INET = """
     import dataclasses
     import famsock_inet
     from famsock.contract import hookimpl
-    famsock_contract = 1
+    famsock_contract = 2
 
     @hookimpl
     def famsock_families():
         return [dataclasses.replace(famsock_inet.FAMILY, name="inet_twin")]
+"""
+
+# A plugin written for contract 1, as famsock-inet 0.1 was: one hook, the text form in __str__,
+# loopbacks on the Family, encode(address) without the socket's spec.
+V1_PLUGIN = """
+    import socket
+    from famsock.contract import Family, Loopback, hookimpl
+    famsock_contract = 1
+
+    class LegacyAddress(tuple):
+        def __str__(self):
+            return f"legacy:{self[0]}"
+
+    def parse(value, spec):
+        return LegacyAddress((int(value),))
+
+    def encode(address):
+        return (251).to_bytes(2, "little") + address[0].to_bytes(2, "big")
+
+    def decode(data, spec):
+        return LegacyAddress((int.from_bytes(data[2:4], "big"),))
+
+    @hookimpl
+    def famsock_families():
+        return [Family(name="legacy", number=251, constant="AF_LEGACY", address_type=LegacyAddress,
+                       socket_types=frozenset({socket.SOCK_DGRAM}), parse=parse, encode=encode,
+                       decode=decode, from_text=lambda text: LegacyAddress((int(text),)),
+                       loopbacks=(Loopback(socket.SOCK_DGRAM, lambda: 0),))]
 """
 
 BROKEN = {
@@ -37,7 +66,7 @@ BROKEN = {
                               "failed: ModuleNotFoundError: No module named 'no_such_dependency_xyz'"),
     "famsock-raising-hook": ("raising_hook", """
         from famsock.contract import hookimpl
-        famsock_contract = 1
+        famsock_contract = 2
 
         @hookimpl
         def famsock_families():
@@ -46,22 +75,18 @@ BROKEN = {
     "famsock-bad-registration": ("bad_registration", """
         import famsock_inet, dataclasses
         from famsock.contract import hookimpl
-        famsock_contract = 1
+        famsock_contract = 2
 
         @hookimpl
         def famsock_families():
             twin = dataclasses.replace(famsock_inet.FAMILY, name="twin", number=251, constant="AF_TWIN")
             return [twin, dataclasses.replace(twin, name="twin_again")]
-    """, "repeats 251 of family 'twin'"),
+    """, "invalid registration: family 251 is registered twice by this plugin"),
     "famsock-old-contract": ("old_contract", "famsock_contract = 0\n",
                              "was written for famsock contract 0"),
+    "famsock-legacy": ("legacy", V1_PLUGIN,
+                       "was written for famsock contract 1; this famsock provides contract 2"),
 }
-
-
-def install(target: Path, wheels: list[Path]) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps",
-                    "--disable-pip-version-check", "--target", str(target), *map(str, wheels)],
-                   check=True, capture_output=True, text=True)
 
 
 def run(target: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -140,3 +165,25 @@ def test_blocking_one_of_the_claimants_resolves_the_conflict(duplicate_site: Pat
     result = run(duplicate_site, "-m", "famsock", "echo", "--family", "inet",
                  FAMSOCK_BLOCK_PLUGINS="inet_twin")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_v1_plugin_is_reported_broken_with_the_reason(broken_site: Path) -> None:
+    """Contract 1's plugins are refused before any of their hooks run, saying why."""
+    why = "was written for famsock contract 1; this famsock provides contract 2"
+    legacy = families(broken_site)["legacy"]
+    assert (legacy["status"], legacy["distribution"], legacy["family"], legacy["reason"]) == (
+        "broken", "famsock-legacy", None, why)
+    code = textwrap.dedent("""
+        import famsock
+        try:
+            famsock.address_from_text("legacy:1")
+        except ValueError as exc:
+            print(exc)
+        print(famsock.address_to_text(famsock.parse_address("inet", ("127.0.0.1", 1))))
+    """)
+    result = run(broken_site, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("'legacy:1': no famsock family named 'legacy'")
+    assert result.stdout.splitlines()[1] == "inet:127.0.0.1:1"
+    assert f"PluginWarning: famsock: skipped family plugin 'legacy' from famsock-legacy 1.0: {why}" in (
+        result.stderr)

@@ -1,4 +1,5 @@
-"""The famsock command: `families` and `echo` (the project's main job), as a user runs them."""
+"""The famsock command: `families`, `echo` (the project's main job) and plugins' commands, as a user
+runs them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.wheels import build_wheel, install
 
 
 def famsock(*args: str) -> subprocess.CompletedProcess[str]:
@@ -76,4 +83,43 @@ def test_echo_of_an_unknown_family_fails() -> None:
 
 def test_version() -> None:
     result = famsock("--version")
-    assert result.stdout.strip() == "famsock 0.1.0 (plugin contract 1)"
+    assert result.stdout.strip() == "famsock 0.1.0 (plugin contract 2)"
+
+
+# A plugin distribution adding `famsock hello`, installed with pip as a user would.
+HELLO_PLUGIN = """
+    from famsock.contract import Command, hookimpl
+    famsock_contract = 2
+
+    def configure(parser):
+        parser.add_argument("--name", default="world")
+
+    def run(arguments):
+        print(f"hello, {arguments.name}")
+        return 3
+
+    @hookimpl
+    def famsock_commands():
+        return [Command("hello", "greet someone", configure, run)]
+"""
+
+
+@pytest.fixture(scope="module")
+def hello_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("hello")
+    wheel = build_wheel(work, "famsock-hello", "1.0", {"famsock_hello.py": textwrap.dedent(HELLO_PLUGIN)},
+                        {"famsock.families": {"hello": "famsock_hello"}})
+    install(work / "site", [wheel])
+    return work / "site"
+
+
+def test_a_plugins_command_shows_in_help_and_runs(hello_site: Path) -> None:
+    environment = {**os.environ, "PYTHONPATH": str(hello_site)}
+    shown = subprocess.run([sys.executable, "-m", "famsock", "--help"], capture_output=True, text=True,
+                           timeout=60, env=environment)
+    assert shown.returncode == 0, shown.stderr
+    assert "{families,echo,hello}" in shown.stdout
+    assert "greet someone (famsock-hello 1.0)" in shown.stdout
+    ran = subprocess.run([sys.executable, "-m", "famsock", "hello", "--name", "famsock"], capture_output=True,
+                         text=True, timeout=60, env=environment)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (3, "hello, famsock\n", "")

@@ -52,6 +52,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import famsock
+from famsock.testing import fds_unchanged, outcome, plain
 from famsock.testing import strategies as fst
 
 FAMILIES = {"inet": stdlib.AF_INET, "inet6": stdlib.AF_INET6, "unix": stdlib.AF_UNIX}
@@ -64,7 +65,7 @@ _serial = count()
 differential = settings(max_examples=fst.examples(25),
                         suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-Outcome = tuple[Any, ...]
+Observed = tuple[Any, ...]  # outcome()s, and what followed them
 
 
 @pytest.fixture(params=list(FAMILIES))
@@ -83,14 +84,6 @@ def unix_dir() -> Iterator[str]:
 # -- outcomes -------------------------------------------------------------------------------------
 
 
-def outcome(call: Callable[..., Any], *args: Any) -> Outcome:
-    """``("ok", result)``, or ``("raised", exception type, errno)``."""
-    try:
-        return "ok", call(*args)
-    except Exception as exc:
-        return "raised", type(exc), getattr(exc, "errno", None)
-
-
 def optional(*args: Any) -> list[Any]:
     """The arguments that were not left out."""
     return [arg for arg in args if arg is not MISSING]
@@ -102,13 +95,6 @@ def positional(*arguments: tuple[Any, Any]) -> list[Any]:
     present = [index for index, (value, _) in enumerate(arguments) if value is not MISSING]
     last = present[-1] + 1 if present else 0
     return [default if value is MISSING else value for value, default in arguments[:last]]
-
-
-@contextmanager
-def fds_unchanged() -> Iterator[None]:
-    before = sorted(os.listdir("/proc/self/fd"))
-    yield
-    assert sorted(os.listdir("/proc/self/fd")) == before
 
 
 @contextmanager
@@ -125,11 +111,6 @@ def wait_readable(sock: stdlib.socket) -> None:
     poller = select.poll()
     poller.register(sock.fileno(), select.POLLIN)
     assert poller.poll(2000), "a datagram sent on loopback did not arrive in 2 s"
-
-
-def plain(address: Any) -> Any:
-    """An address as a stdlib socket takes it (a typed AF_UNIX address as its str or bytes)."""
-    return address.stdlib if isinstance(address, UnixAddress) else address
 
 
 def fresh(family: str) -> Any:
@@ -192,11 +173,11 @@ def refused_on_purpose(family: str, value: Any) -> type[Exception] | None:
     """The exception famsock raises for an address the stdlib silently changes (module docstring)."""
     if family == "unix":
         if isinstance(value, os.PathLike):
-            value = outcome(os.fspath, value)[-1]
+            value = outcome(os.fspath, value).value
             if isinstance(value, (str, bytes)) and value[:1] in ("\0", b"\0"):
                 return ValueError
         if isinstance(value, (str, bytes, bytearray)):
-            data = outcome(os.fsencode, value)[-1] if isinstance(value, str) else bytes(value)
+            data = outcome(os.fsencode, value).value if isinstance(value, str) else bytes(value)
             if isinstance(data, bytes) and data[:1] != b"\0" and b"\0" in data:
                 return ValueError
     if family == "inet6" and isinstance(value, tuple) and 3 <= len(value) <= 4:
@@ -214,7 +195,7 @@ def for_stdlib(value: Any) -> Any:
     """The value the stdlib side gets: a path-like's str or bytes, a typed AF_UNIX address's."""
     if isinstance(value, os.PathLike):
         path = outcome(os.fspath, value)
-        return path[1] if path[0] == "ok" else value
+        return value if path.raised else path.value
     return plain(value)
 
 
@@ -227,11 +208,11 @@ def range_before_host(family: str, value: Any) -> bool:
     loopback = "127.0.0.1" if family == "inet" else "::1"
     host_fails = outcome(famsock.parse_address, family, (value[0], 0))
     range_fails = outcome(famsock.parse_address, family, (loopback, *value[1:]))
-    return (host_fails[0] == "raised" and issubclass(host_fails[1], OSError)
+    return (host_fails.raised and issubclass(host_fails.value, OSError)
             and range_fails == ("raised", OverflowError, None))
 
 
-def compare(family: str, value: Any, theirs: Outcome, ours: Outcome) -> None:
+def compare(family: str, value: Any, theirs: Observed, ours: Observed) -> None:
     """Both outcomes of a run, each ``(call outcome, *what followed)``; ``value`` is the address
     argument, if any (``MISSING``)."""
     refused = refused_on_purpose(family, value)
@@ -373,7 +354,7 @@ def test_bind(family: str, syscall_path: str, unix_dir: str, data: st.DataObject
     value = data.draw(bindables(family, unix_dir), label="address")
     timeout = data.draw(fst.timeouts(), label="timeout")
 
-    def run(make: Callable[..., stdlib.socket], value: Any) -> Outcome:
+    def run(make: Callable[..., stdlib.socket], value: Any) -> Observed:
         with cleaned(unix_dir), make(FAMILIES[family], kind) as sock:
             sock.settimeout(timeout)
             return outcome(sock.bind, value), masked(outcome(sock.getsockname)[-1])
@@ -385,10 +366,10 @@ def test_bind(family: str, syscall_path: str, unix_dir: str, data: st.DataObject
 
 
 def connect_run(family: str, kind: int, timeout: float | None, method: str
-                ) -> Callable[[Callable[..., stdlib.socket], Any], Outcome]:
+                ) -> Callable[[Callable[..., stdlib.socket], Any], Observed]:
     """A run of ``connect`` or ``connect_ex``: the call's outcome, then the peer it reached."""
 
-    def run(make: Callable[..., stdlib.socket], value: Any) -> Outcome:
+    def run(make: Callable[..., stdlib.socket], value: Any) -> Observed:
         with make(FAMILIES[family], kind) as sock:
             sock.settimeout(timeout)
             result = outcome(getattr(sock, method), value)
@@ -427,7 +408,7 @@ def test_sendto(family: str, syscall_path: str, unix_dir: str, data: st.DataObje
         receiver = server(stack, family)
         value = data.draw(destinations(family, receiver.getsockname(), unix_dir), label="address")
 
-        def run(make: Callable[..., stdlib.socket], value: Any) -> Outcome:
+        def run(make: Callable[..., stdlib.socket], value: Any) -> Observed:
             with make(FAMILIES[family], stdlib.SOCK_DGRAM) as sock:
                 sock.settimeout(timeout)
                 return outcome(sock.sendto, payload, *optional(flags), value), arrived(receiver)
@@ -451,7 +432,7 @@ def test_sendmsg(family: str, syscall_path: str, unix_dir: str, data: st.DataObj
         value = data.draw(st.one_of(st.just(MISSING), st.just(None),
                                     destinations(family, receiver.getsockname(), unix_dir)), label="address")
 
-        def run(make: Callable[..., stdlib.socket], value: Any) -> Outcome:
+        def run(make: Callable[..., stdlib.socket], value: Any) -> Observed:
             with make(FAMILIES[family], stdlib.SOCK_DGRAM) as sock:
                 sock.settimeout(timeout)
                 result = outcome(sock.sendmsg, buffers, *positional((ancdata, []), (flags, 0), (value, None)))
@@ -475,12 +456,12 @@ def sender(family: str, bound: bool) -> Iterator[stdlib.socket]:
 
 
 def receive_run(family: str, source: stdlib.socket, payload: bytes | None, timeout: float | None,
-                call: Callable[[stdlib.socket], Outcome], ancillary: bool = False
-                ) -> Callable[[Callable[..., stdlib.socket]], Outcome]:
+                call: Callable[[stdlib.socket], Observed], ancillary: bool = False
+                ) -> Callable[[Callable[..., stdlib.socket]], Observed]:
     """A run of a receiving call on a fresh bound datagram socket, ``payload`` sent to it first
     (unless None); the call's outcome, and the warnings it raised."""
 
-    def run(make: Callable[..., stdlib.socket]) -> Outcome:
+    def run(make: Callable[..., stdlib.socket]) -> Observed:
         with make(FAMILIES[family], stdlib.SOCK_DGRAM) as sock:
             sock.bind(fresh(family))
             sock.settimeout(timeout)
@@ -510,17 +491,17 @@ def truncating(flags: Any) -> bool:
     return number is not None and bool(number & stdlib.MSG_TRUNC)
 
 
-def truncated(theirs: Outcome, ours: Outcome, bufsize: Any) -> tuple[Outcome, Outcome]:
+def truncated(theirs: Observed, ours: Observed, bufsize: Any) -> tuple[Observed, Observed]:
     """recvfrom() with MSG_TRUNC (module docstring): the first ``bufsize`` bytes must agree, and
     famsock returns no more; the rest of the stdlib's bytes are uninitialized memory."""
     (their_call, their_warnings), (our_call, our_warnings) = theirs, ours
-    if their_call[0] != "ok" or our_call[0] != "ok":
+    if their_call.raised or our_call.raised:
         return theirs, ours
     size = operator.index(bufsize)
-    (their_data, their_address), (our_data, our_address) = their_call[1], our_call[1]
+    (their_data, their_address), (our_data, our_address) = their_call.value, our_call.value
     assert len(our_data) <= size
-    return ((("ok", (their_data[:size], their_address)), their_warnings),
-            (("ok", (our_data[:size], our_address)), our_warnings))
+    return ((their_call._replace(value=(their_data[:size], their_address)), their_warnings),
+            (our_call._replace(value=(our_data[:size], our_address)), our_warnings))
 
 
 @differential
@@ -550,7 +531,7 @@ def test_recvfrom_into(family: str, syscall_path: str, data: st.DataObject) -> N
     flags = data.draw(optional_flags, label="flags")
     arguments = positional((nbytes, 0), (flags, 0))
 
-    def call(sock: stdlib.socket) -> Outcome:
+    def call(sock: stdlib.socket) -> Observed:
         buffer = make_buffer()
         return outcome(sock.recvfrom_into, buffer, *arguments), outcome(bytes, buffer)
 
@@ -594,7 +575,7 @@ def test_recvmsg_into(family: str, syscall_path: str, data: st.DataObject) -> No
     ancillary = data.draw(st.booleans(), label="ancillary data")
     arguments = positional((ancbufsize, 0), (flags, 0))
 
-    def call(sock: stdlib.socket) -> Outcome:
+    def call(sock: stdlib.socket) -> Observed:
         buffers = [make() for make in makers]
         result = outcome(sock.recvmsg_into, shape(buffers), *arguments)
         return result, [outcome(bytes, buffer) for buffer in buffers]
@@ -674,7 +655,7 @@ def test_accept(family: str, syscall_path: str, data: st.DataObject) -> None:
     pending = data.draw(st.booleans(), label="pending connection") and listening
     assume(pending or timeout is not None or not listening)
 
-    def run(make: Callable[..., stdlib.socket]) -> Outcome:
+    def run(make: Callable[..., stdlib.socket]) -> Observed:
         with ExitStack() as stack:
             sock = stack.enter_context(make(FAMILIES[family], stdlib.SOCK_STREAM))
             sock.bind(fresh(family))
@@ -687,9 +668,9 @@ def test_accept(family: str, syscall_path: str, data: st.DataObject) -> None:
             if pending:
                 client.connect(plain(sock.getsockname()))
             result = outcome(sock.accept)
-            if result[0] != "ok":
+            if result.raised:
                 return (result,)
-            conn, address = stack.enter_context(result[1][0]), result[1][1]
+            conn, address = stack.enter_context(result.value[0]), result.value[1]
             # what the kernel chose differs between runs: compare how it relates to the sockets
             return (address == plain(client.getsockname()), conn.getsockname() == sock.getsockname(),
                     conn.getpeername() == address, conn.gettimeout(), (conn.family, conn.type),

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import IPS, Ip, open_fds, stdlib_names
 
 import famsock
+from famsock.testing import open_fds, stdlib_names
+from tests.helpers import IPS, Ip
 
 DEADLINE = 10  # seconds for a whole loop
 

@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import IPS, Ip, open_fds
 
 import famsock
+from famsock.testing import open_fds
+from tests.helpers import IPS, Ip
 
 TIMEOUT = 10
 SERVER_NAME = "localhost"

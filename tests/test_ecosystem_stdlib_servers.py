@@ -26,9 +26,10 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pytest
-from helpers import IPS, Ip, open_fds, short_tempdir, stdlib_names
 
 import famsock
+from famsock.testing import open_fds, stdlib_names
+from tests.helpers import IPS, Ip, short_tempdir
 
 TIMEOUT = 10
 ServerT = TypeVar("ServerT", bound=socketserver.BaseServer)

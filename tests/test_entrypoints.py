@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import open_fds
 
 from famsock._entrypoints import EntryPoint, entry_points
+from famsock.testing import open_fds
 
 
 def dist_info(site: Path, dirname: str, metadata: str, entry_points_txt: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -20,8 +21,10 @@ print(json.dumps(sorted(set(sys.modules) - baseline)))
 
 def modules_added_by(code: str) -> list[str]:
     """Modules ``code`` imports beyond what ``import socket`` (and this interpreter's start) does."""
+    # the native path, whatever path this run asks for: what it imports is what is measured here
+    environment = {**os.environ, "FAMSOCK_SYSCALL_PATH": "auto"}
     result = subprocess.run([sys.executable, "-c", PROBE.format(code=code)],
-                            capture_output=True, text=True, check=True)
+                            capture_output=True, text=True, check=True, env=environment)
     added: list[str] = json.loads(result.stdout)
     return added
 

@@ -29,11 +29,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import load_client
 import pytest
-from helpers import IPS, Ip, open_fds
 
 import famsock
+from famsock.testing import open_fds
+from tests import load_client
+from tests.helpers import IPS, Ip
 
 CONNECTIONS = 10_000
 UDP_SOCKETS = 10_000

@@ -1,8 +1,8 @@
 """The core's shared caches under threads: no reader ever sees one half-updated.
 
-A path (famsock._paths) is shared by every socket of one (family, type, proto), and so by every
-thread: its memo of results, its last (address, value) pair, its learnt typed classes, and the
-table of paths itself. Real threads and real sockets here, bounded in iterations and time: one
+A backend (famsock._backends) is shared by every socket of one (family, type, proto), and so by
+every thread: its memo of results, its last (address, value) pair, its learnt typed classes, and the
+table of backends itself. Real threads and real sockets here, bounded in iterations and time: one
 test makes the interpreter's switch interval tiny so that threads interleave anywhere, another
 runs a reader thread at the exact step where the memo is empty, deterministically.
 """
@@ -14,14 +14,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
 import pytest
-from helpers import make_family
 
 import famsock
-from famsock import _paths
+from famsock import _backend_parts, _backends
 from famsock.contract import Family
 from famsock.testing import syscall_path
+from tests.helpers import make_family
 
 pytestmark = pytest.mark.family("inet")
 
@@ -42,10 +43,10 @@ def _switching_often() -> Iterator[None]:
 def test_a_tcp_recvfrom_never_sees_the_memo_evicted(syscall_path: str, monkeypatch: pytest.MonkeyPatch
                                                     ) -> None:
     """recvfrom() on a TCP socket gives no address (None) while another thread's getsockname()
-    calls make the path evict its memo. The memo's bound is lowered to 1 so that every miss
+    calls make the backend evict its memo. The memo's bound is lowered to 1 so that every miss
     evicts (a real program needs 1,024 distinct results per eviction): the interleaving looked
     for can then happen at every call, not once per 1,024."""
-    monkeypatch.setattr(_paths, "_MEMO_LIMIT", 1)
+    monkeypatch.setattr(_backend_parts, "MEMO_LIMIT", 1)
     failures: list[BaseException] = []
     done = threading.Event()
     with ExitStack() as stack:
@@ -60,7 +61,7 @@ def test_a_tcp_recvfrom_never_sees_the_memo_evicted(syscall_path: str, monkeypat
         stack.enter_context(server)
         server.sendall(b"x")  # MSG_PEEK below leaves it there: recvfrom() never blocks
         assert client.syscall_path == syscall_path
-        assert client._path() is churned[0]._path()  # one path, one memo for both threads
+        assert client._backend() is churned[0]._backend()  # one backend, one memo for both threads
 
         def churn() -> None:
             try:
@@ -119,8 +120,8 @@ def test_a_reader_thread_running_while_the_memo_is_evicted_gets_no_address() -> 
         server.sendall(b"x")
         other = stack.enter_context(famsock.socket(famsock.AF_INET, famsock.SOCK_STREAM))
         other.bind(("127.0.0.1", 0))  # its getsockname() is a miss: it evicts the full memo
-        memo = client._path().results
-        assert memo is not None and other._path().results is memo
+        memo = client._backend().results
+        assert memo is not None and other._backend().results is memo
 
         def read() -> None:
             try:
@@ -135,21 +136,21 @@ def test_a_reader_thread_running_while_the_memo_is_evicted_gets_no_address() -> 
 
         memo[object()] = _Evicted(read_in_another_thread)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(_paths, "_MEMO_LIMIT", len(memo))  # full: the next miss evicts
+            patch.setattr(_backend_parts, "MEMO_LIMIT", len(memo))  # full: the next miss evicts
             assert other.getsockname() == ("127.0.0.1", other.getsockname()[1])
     assert seen == [(b"x", None)]
 
 
 class _SwitchingRegistry:
-    """What path_for() asks of the registry, with another thread's register() replacing the
-    family right after the first lookup returned (before path_for() takes its lock)."""
+    """What backend_for() asks of the registry, with another thread's register() replacing the
+    family right after the first lookup returned (before backend_for() takes its lock)."""
 
-    def __init__(self, first: Family, then: Family) -> None:
+    def __init__(self, first: Family[Any], then: Family[Any]) -> None:
         self.generation = 1
-        self._current: Family = first
-        self._next: Family | None = then
+        self._current: Family[Any] = first
+        self._next: Family[Any] | None = then
 
-    def lookup(self, number: int) -> Family | None:
+    def lookup(self, number: int) -> Family[Any] | None:
         found = self._current
         if self._next is not None:
             self._current, self._next = self._next, None
@@ -157,14 +158,14 @@ class _SwitchingRegistry:
         return found
 
 
-def test_a_path_is_never_kept_for_a_family_replaced_while_it_was_looked_up(
+def test_a_backend_is_never_kept_for_a_family_replaced_while_it_was_looked_up(
         monkeypatch: pytest.MonkeyPatch) -> None:
     old = make_family("inet", 2, constant="AF_INET", summary="old")
     new = make_family("inet", 2, constant="AF_INET", summary="new")
-    monkeypatch.setattr(_paths, "_registry", _SwitchingRegistry(old, new))
-    monkeypatch.setattr(_paths, "_paths", {})
-    monkeypatch.setattr(_paths, "_paths_generation", -1)
+    monkeypatch.setattr(_backends, "_registry", _SwitchingRegistry(old, new))
+    monkeypatch.setattr(_backends, "_backends", {})
+    monkeypatch.setattr(_backends, "_backends_generation", -1)
     with famsock.socket(famsock.AF_INET, famsock.SOCK_DGRAM) as first:
-        assert first._path().family is new  # type: ignore[union-attr]  # looked up again
+        assert first._backend().family is new  # type: ignore[union-attr]  # looked up again
     with famsock.socket(famsock.AF_INET, famsock.SOCK_DGRAM) as second:
-        assert second._path().family is new  # type: ignore[union-attr]
+        assert second._backend().family is new  # type: ignore[union-attr]

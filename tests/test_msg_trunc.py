@@ -10,9 +10,9 @@ import socket as stdlib
 import time
 
 import pytest
-from helpers import IPS, Ip
 
 import famsock
+from tests.helpers import IPS, Ip
 
 
 @pytest.mark.parametrize("ip", IPS)

@@ -18,32 +18,26 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from helpers import DemoAddress, FakePlugin
 
 import famsock
-from famsock import _paths
 from famsock._registry import Registry
 from famsock.codec import family as family_of
 from famsock.contract import Family, Native
 from famsock.testing import syscall_path as use_path
+from tests.helpers import DemoAddress, FakePlugin, use_plugins
 
 pytestmark = pytest.mark.family("inet")
 
-def inet() -> Family:
+def inet() -> Family[Any]:
     return family_of("inet")
 
 
 @pytest.fixture
-def install(monkeypatch: pytest.MonkeyPatch) -> Callable[[Family], Registry]:
-    """Make ``family`` the only one famsock knows, for this test: new paths, a new registry."""
+def install(monkeypatch: pytest.MonkeyPatch) -> Callable[[Family[Any]], Registry]:
+    """Make ``family`` the only one famsock knows, for this test: new backends, a new registry."""
 
-    def use(family: Family) -> Registry:
-        registry = Registry(find=list)
-        registry.register(FakePlugin(family), "faulty-plugin")
-        monkeypatch.setattr(_paths, "_registry", registry)
-        monkeypatch.setattr(_paths, "_paths", {})
-        monkeypatch.setattr(_paths, "_paths_generation", -1)
-        return registry
+    def use(family: Family[Any]) -> Registry:
+        return use_plugins(monkeypatch, ("faulty-plugin", FakePlugin(family)))
 
     return use
 
@@ -69,9 +63,7 @@ def assert_names_the_plugin(error: pytest.ExceptionInfo[famsock.PluginError], ho
     message = str(error.value)
     assert "'inet'" in message
     assert f"{hook}()" in message
-    source_of = getattr(_paths._registry, "source_of", None)
-    if source_of is not None:
-        assert "faulty-plugin" in message
+    assert "plugin 'faulty-plugin' (registered in code)" in message
 
 
 def stdlib_name(sock: famsock.socket) -> Any:
@@ -104,7 +96,7 @@ BAD_ADDRESSES = [
 
 @pytest.mark.parametrize("fault", BAD_ADDRESSES)
 def test_a_parse_result_that_is_not_a_typed_address(
-        install: Callable[[Family], Registry], receiver: stdlib.socket, syscall_path: str,
+        install: Callable[[Family[Any]], Registry], receiver: stdlib.socket, syscall_path: str,
         fault: Callable[[Any], Any]) -> None:
     parse = Counted(inet().parse, fault)
     install(dataclasses.replace(inet(), parse=parse))
@@ -122,11 +114,20 @@ def test_a_parse_result_that_is_not_a_typed_address(
         assert parse.calls == 3
 
 
-def test_a_builtin_address_type_is_no_shortcut(install: Callable[[Family], Registry],
+def test_a_builtin_address_type_is_refused_by_the_contract() -> None:
+    with pytest.raises(ValueError, match=r"invalid famsock Family 'inet': address_type must be the "
+                                         r"family's own class .*, got <class 'tuple'>"):
+        dataclasses.replace(inet(), address_type=tuple)
+
+
+def test_a_builtin_address_type_is_no_shortcut(install: Callable[[Family[Any]], Registry],
                                                receiver: stdlib.socket, syscall_path: str) -> None:
-    """A family declaring ``tuple`` as its address type: user tuples are still parsed."""
+    """A family whose address type became ``tuple`` after the contract's check (a frozen
+    dataclass can still be changed): user tuples are still parsed."""
     parse = Counted(inet().parse)
-    install(dataclasses.replace(inet(), parse=parse, address_type=tuple))
+    family = dataclasses.replace(inet(), parse=parse)
+    object.__setattr__(family, "address_type", tuple)
+    install(family)
     target = ("127.0.0.1", receiver.getsockname()[1])
     with famsock.socket(famsock.AF_INET, famsock.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -138,7 +139,8 @@ def test_a_builtin_address_type_is_no_shortcut(install: Callable[[Family], Regis
 
 @pytest.mark.parametrize("fault", BAD_ADDRESSES)
 def test_a_decode_result_that_is_not_a_typed_address(
-        install: Callable[[Family], Registry], receiver: stdlib.socket, fault: Callable[[Any], Any]) -> None:
+        install: Callable[[Family[Any]], Registry], receiver: stdlib.socket,
+        fault: Callable[[Any], Any]) -> None:
     decode = Counted(inet().decode, fault)
     parse = Counted(inet().parse)
     install(dataclasses.replace(inet(), parse=parse, decode=decode))
@@ -156,7 +158,8 @@ def test_a_decode_result_that_is_not_a_typed_address(
 
 @pytest.mark.parametrize("fault", BAD_ADDRESSES)
 def test_a_from_native_result_that_is_not_a_typed_address(
-        install: Callable[[Family], Registry], receiver: stdlib.socket, fault: Callable[[Any], Any]) -> None:
+        install: Callable[[Family[Any]], Registry], receiver: stdlib.socket,
+        fault: Callable[[Any], Any]) -> None:
     real = inet()
     assert real.native is not None
     from_native = Counted(real.native.from_native, fault)
@@ -193,10 +196,11 @@ BAD_SOCKADDRS = [
 
 @pytest.mark.parametrize("fault", BAD_SOCKADDRS)
 def test_an_encode_result_that_is_not_a_sockaddr_sends_nothing(
-        install: Callable[[Family], Registry], receiver: stdlib.socket, fault: Callable[[Any], Any]) -> None:
+        install: Callable[[Family[Any]], Registry], receiver: stdlib.socket,
+        fault: Callable[[Any], Any]) -> None:
     """On a connected socket a missing or empty address would go to the peer: never."""
     real = inet()
-    install(dataclasses.replace(real, encode=lambda address: fault(real.encode(address))))
+    install(dataclasses.replace(real, encode=lambda address, spec: fault(real.encode(address, spec))))
     elsewhere = ("127.0.0.1", receiver.getsockname()[1])
     with ExitStack() as stack:
         stack.enter_context(use_path("raw"))
@@ -222,7 +226,7 @@ def test_an_encode_result_that_is_not_a_sockaddr_sends_nothing(
         assert stdlib.socket.getpeername(sock) == peer.getsockname()  # still connected to it
 
 
-def test_encode_results_are_checked_once_then_kept(install: Callable[[Family], Registry],
+def test_encode_results_are_checked_once_then_kept(install: Callable[[Family[Any]], Registry],
                                                    receiver: stdlib.socket) -> None:
     """The raw path's sendto() keeps its last (address, sockaddr) pair: a repeated typed
     destination is neither encoded nor checked again."""

@@ -1,4 +1,4 @@
-"""Hardening of the raw syscall bridge (famsock/_raw_syscalls.py).
+"""Hardening of the raw syscall bridge (famsock/_raw_calls.py, _raw_messages.py, _blocking.py, _libc.py).
 
 - MSG_TRUNC: a receive returns only bytes of the message just received, never a pooled buffer's
   older contents (the kernel's count is the datagram's full length, beyond what it wrote).
@@ -7,6 +7,8 @@
 - Integers: sizes and flags are checked as the C methods parse them (``n`` and ``i``) and passed
   to libc whole; errors are the C methods' types and messages.
 - Timeouts beyond INT_MAX milliseconds wait, as the stdlib's do.
+- Timeout sockets wait for readiness before the call, as the C methods' ``sock_call_ex()`` does:
+  a call that would fail or succeed at once on a socket that is not ready times out instead.
 
 The stdlib socket is the reference wherever it behaves: the same case runs on both.
 """
@@ -25,15 +27,17 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import InterruptedByTestError, open_fds
 
 import famsock
 import famsock.testing
-from famsock import _raw_syscalls as raw
+from famsock import _libc, _raw_calls
+from famsock.testing import open_fds
+from tests.helpers import InterruptedByTestError
 
 UNIX, DGRAM, STREAM = stdlib.AF_UNIX, stdlib.SOCK_DGRAM, stdlib.SOCK_STREAM
 SECRET = b"password=hunter2;" * 20
@@ -157,7 +161,7 @@ def test_pollfd_has_the_c_layout(tmp_path: Path) -> None:
     source = tmp_path / "pollfd.c"
     source.write_text(POLLFD_C)
     layout = c_vectors.regenerate(source)
-    structure = raw._Pollfd
+    structure = _libc.Pollfd
     assert ctypes.sizeof(structure) == layout["size"]
     assert {name: getattr(structure, name).offset for name in layout["offsets"]} == layout["offsets"]
     assert {name: getattr(structure, name).size for name in layout["sizes"]} == layout["sizes"]
@@ -498,7 +502,7 @@ def test_recvfrom_beyond_int_max_is_passed_whole(monkeypatch: pytest.MonkeyPatch
         asked.append(length)
         return (ctypes.c_char * length).from_buffer(mapped)
 
-    monkeypatch.setattr(raw, "_buffer", sparse_buffer)
+    monkeypatch.setattr(_raw_calls, "zeroed", sparse_buffer)
     ours, theirs = udp_pair
     theirs.sendto(b"z" * 200, ours.getsockname())
     ours.settimeout(BOUND)
@@ -510,10 +514,10 @@ def test_recvfrom_beyond_int_max_is_passed_whole(monkeypatch: pytest.MonkeyPatch
 
 
 def test_sizes_are_passed_as_size_t_beyond_int_max() -> None:
-    assert raw._size_t(100) == 100
-    assert raw._size_t(2**31 - 1) == 2**31 - 1
+    assert _libc.size_t(100) == 100
+    assert _libc.size_t(2**31 - 1) == 2**31 - 1
     for size in (2**31, 2**32 + 100, 2**63 - 1):
-        converted = raw._size_t(size)
+        converted = _libc.size_t(size)
         assert type(converted) is ctypes.c_size_t
         assert converted.value == size
 
@@ -589,6 +593,97 @@ def test_a_signal_handler_that_raises_ends_a_wait(module: Any,
         alarm(0.05, True)
         with pytest.raises(InterruptedByTestError):
             a.recvfrom(10)
+
+
+# -- timeout sockets wait before the call, as the C methods do (sock_call_ex) -------------------------
+
+MODES = {"blocking": None, "non-blocking": 0.0, "timeout": 0.01}
+
+
+def _ended(call: Callable[[], Any]) -> tuple[str, int | None]:
+    try:
+        call()
+    except OSError as exc:
+        return type(exc).__name__, exc.errno
+    return "returned", None
+
+
+# Calls a UNIX datagram socket refuses at once (EOPNOTSUPP), ready or not.
+REFUSED: dict[str, Callable[[Any], Any]] = {
+    "recvfrom": lambda sock: sock.recvfrom(0, stdlib.MSG_OOB),
+    "recvfrom_into": lambda sock: sock.recvfrom_into(bytearray(1), 0, stdlib.MSG_OOB),
+    "recvmsg": lambda sock: sock.recvmsg(0, 0, stdlib.MSG_OOB),
+    "recvmsg_into": lambda sock: sock.recvmsg_into([bytearray(1)], 0, stdlib.MSG_OOB),
+    "accept": lambda sock: sock.accept(),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("method", REFUSED)
+def test_a_timeout_socket_waits_for_data_before_a_call_that_fails_at_once(method: str, mode: str) -> None:
+    """With nothing to read, a timeout socket times out in poll() and never makes the call."""
+    outcomes = []
+    for module in (stdlib, famsock):
+        a, b = module.socketpair(UNIX, DGRAM)
+        with a, b:
+            a.settimeout(MODES[mode])
+            outcomes.append(_ended(partial(REFUSED[method], a)))
+    expected = ("TimeoutError", None) if mode == "timeout" else ("OSError", errno.EOPNOTSUPP)
+    assert outcomes == [expected, expected]
+
+
+# Sends that need no room in the connected peer's queue: refused at once, or to another socket.
+SENDS: dict[str, Callable[[Any, bytes], Any]] = {
+    "sendto-refused": lambda sock, to: sock.sendto(b"sent", stdlib.MSG_OOB, to),
+    "sendmsg-refused": lambda sock, to: sock.sendmsg([b"sent"], [], stdlib.MSG_OOB, to),
+    "sendto-elsewhere": lambda sock, to: sock.sendto(b"sent", to),
+    "sendmsg-elsewhere": lambda sock, to: sock.sendmsg([b"sent"], [], 0, to),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("method", SENDS)
+def test_a_timeout_socket_waits_for_room_before_it_sends(method: str, mode: str) -> None:
+    """A UNIX datagram socket connected to a full queue is not writable: with a timeout, it times out
+    in poll(), sending nothing, even where the call itself would end at once (refused, or sent to
+    another socket, whose queue has room)."""
+    results = []
+    for module in (stdlib, famsock):
+        with ExitStack() as stack:
+            _receiver, full = _full_receiver(stack)
+            free = stack.enter_context(stdlib.socket(UNIX, DGRAM))
+            free.bind(abstract())
+            victim = stack.enter_context(module.socket(UNIX, DGRAM))
+            victim.connect(full)
+            victim.settimeout(MODES[mode])
+            ended = _ended(partial(SENDS[method], victim, free.getsockname()))
+            delivered: list[bytes] = []
+            _drain(free, delivered)
+            results.append((ended, delivered))
+    expected: tuple[tuple[str, int | None], list[bytes]]
+    if mode == "timeout":
+        expected = (("TimeoutError", None), [])
+    elif method.endswith("refused"):
+        expected = (("OSError", errno.EOPNOTSUPP), [])
+    else:
+        expected = (("returned", None), [b"sent"])
+    assert results == [expected, expected]
+
+
+@pytest.mark.parametrize("module", [stdlib, famsock], ids=["stdlib", "famsock"])
+def test_the_first_wait_is_the_whole_timeout(module: Any) -> None:
+    """A nanosecond's timeout has passed by the time poll() runs; the C methods still wait for
+    it once (a millisecond, rounded up) and receive what is queued."""
+    a, b = module.socketpair(UNIX, DGRAM)
+    with a, b:
+        a.settimeout(1e-9)
+        received = []
+        for _ in range(50):
+            b.send(b"queued")
+            received.append(a.recvfrom(10)[0])
+        with pytest.raises(TimeoutError):
+            a.recvfrom(10)
+    assert received == [b"queued"] * 50
 
 
 # -- the C methods' errors, side by side -------------------------------------------------------------

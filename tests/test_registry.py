@@ -7,14 +7,14 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import helpers
 import pytest
-from helpers import FakePlugin, make_family
 
 from famsock import FamilyConflictError, FamilyError, PluginWarning
 from famsock._entrypoints import EntryPoint
 from famsock._registry import Registry
 from famsock.contract import hookimpl
+from tests import helpers
+from tests.helpers import FakePlugin, make_family
 
 
 def registry_with(*plugins: tuple[str, object]) -> Registry:
@@ -41,20 +41,21 @@ def test_a_valid_plugin_is_registered_in_pluggy_and_found_by_number_and_name() -
 
 @pytest.mark.parametrize(
     ("contract", "reason"),
-    [(None, "declares no famsock_contract"), (2, "was written for famsock contract 2")],
+    [(None, "declares no famsock_contract"), (1, "was written for famsock contract 1"),
+     ("2", "was written for famsock contract '2'")],
 )
 def test_a_plugin_for_another_contract_is_skipped(contract: object, reason: str) -> None:
     plugin = FakePlugin(make_family())
     plugin.famsock_contract = contract  # type: ignore[assignment]
     with pytest.warns(PluginWarning, match=reason):
         registry = registry_with(("old", plugin), ("good", FakePlugin(make_family("good", 251))))
-    assert statuses(registry)["old"] == ("broken", f"{reason}; this famsock provides contract 1")
+    assert statuses(registry)["old"] == ("broken", f"{reason}; this famsock provides contract 2")
     assert registry.lookup(250) is None
     assert registry.lookup(251) is not None
 
 
 class RaisingPlugin:
-    famsock_contract = 1
+    famsock_contract = 2
 
     @hookimpl
     def famsock_families(self) -> list[Any]:
@@ -62,7 +63,7 @@ class RaisingPlugin:
 
 
 class InvalidPlugin:
-    famsock_contract = 1
+    famsock_contract = 2
 
     @hookimpl
     def famsock_families(self) -> list[Any]:
@@ -73,9 +74,12 @@ class InvalidPlugin:
     ("plugin", "reason"),
     [
         (RaisingPlugin(), "famsock_families() raised RuntimeError: kaboom"),
-        (InvalidPlugin(), "invalid famsock family 'Bad Name': name must match"),
-        (FakePlugin("not a family"), "'not a family' is not a famsock.contract.Family"),
-        (FakePlugin(make_family(), make_family("other", 250)), "repeats 250 of family 'demo'"),
+        (InvalidPlugin(),
+         "famsock_families() raised ValueError: invalid famsock Family 'Bad Name': name must match"),
+        (FakePlugin("not a family"),
+         "famsock_families() returned 'not a family', not a famsock.contract.Family"),
+        (FakePlugin(make_family(), make_family("other", 250)),
+         "invalid registration: family 250 is registered twice by this plugin"),
         (FakePlugin(make_family("inet", 3, constant="AF_INET")), "AF_INET = 3, but it is 2 on this platform"),
         (FakePlugin(make_family(constants={"SOCK_STREAM": 9})), "SOCK_STREAM = 9, but it is 1"),
         (object(), "declares no famsock_contract"),
@@ -95,15 +99,15 @@ def test_a_broken_plugin_is_skipped_and_the_others_load(plugin: object, reason: 
 
 def test_a_plugin_without_the_hook_is_broken() -> None:
     class Empty:
-        famsock_contract = 1
+        famsock_contract = 2
 
-    with pytest.warns(PluginWarning, match="implements no famsock_families hook"):
+    with pytest.warns(PluginWarning, match=r"implements no famsock hook \(famsock_families, "):
         registry_with(("empty", Empty()))
 
 
 def test_a_hook_returning_one_family_instead_of_a_list_is_broken() -> None:
     class Single:
-        famsock_contract = 1
+        famsock_contract = 2
 
         @hookimpl
         def famsock_families(self) -> Any:
@@ -165,8 +169,8 @@ def write_module(directory: Path, name: str, source: str) -> None:
 
 GOOD_MODULE = """
     from famsock.contract import hookimpl
-    import helpers
-    famsock_contract = 1
+    from tests import helpers
+    famsock_contract = 2
 
     @hookimpl
     def famsock_families():
@@ -229,9 +233,9 @@ def test_autoload_can_be_switched_off() -> None:
 
 def test_a_plugin_asking_the_registry_while_it_loads_does_not_recurse(plugin_dir: Path) -> None:
     write_module(plugin_dir, "fs_curious", """
-        import helpers
+        from tests import helpers
         from famsock.contract import hookimpl
-        famsock_contract = 1
+        famsock_contract = 2
         SEEN = helpers.LOADING.constant("AF_DEMO")  # re-enters the registry that imports us
 
         @hookimpl

@@ -22,14 +22,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import helpers
 import pytest
-from helpers import FakePlugin, make_family
 
 from famsock import FamilyConflictError, PluginWarning
 from famsock._entrypoints import EntryPoint, entry_points
 from famsock._registry import Registry
 from famsock.contract import Family, hookimpl
+from tests import helpers
+from tests.helpers import FakePlugin, make_family
 
 GROUP = "famsock.families"
 
@@ -37,9 +37,9 @@ GROUP = "famsock.families"
 # raises once). CALLS counts hook calls.
 PLUGIN = """
     import os
-    import helpers
+    from tests import helpers
     from famsock.contract import hookimpl
-    famsock_contract = 1
+    famsock_contract = 2
     CALLS = []
 
     def stop_once():
@@ -105,6 +105,10 @@ def names_and_statuses(registry: Registry) -> list[tuple[str, str]]:
     return [(p.name, p.status) for p in registry.plugins()]
 
 
+def families_of(registry: Registry) -> list[str]:
+    return [family.name for plugin in registry.plugins() for family in plugin.families]
+
+
 def hook_calls(name: str) -> int:
     return len(sys.modules[f"fsh_{name}"].CALLS)
 
@@ -112,14 +116,14 @@ def hook_calls(name: str) -> int:
 class StopOnce:
     """A plugin object whose hook raises ``exception`` the first time it is called."""
 
-    famsock_contract = 1
+    famsock_contract = 2
 
-    def __init__(self, family: Family, exception: BaseException) -> None:
+    def __init__(self, family: Family[Any], exception: BaseException) -> None:
         self.family = family
         self.exception: BaseException | None = exception
 
     @hookimpl
-    def famsock_families(self) -> list[Family]:
+    def famsock_families(self) -> list[Family[Any]]:
         exception, self.exception = self.exception, None
         if exception is not None:
             raise exception
@@ -168,7 +172,7 @@ def test_an_interrupted_first_load_does_not_break_famsock_inet_in_a_real_process
         from famsock._registry import registry
         print(sorted(p.name for p in registry.plugins() if p.name in ("inet", "ctrl_c")))
     """)
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(Path(__file__).parent)],
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(Path(__file__).parents[1])],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n") == ["interrupted", "127.0.0.1", "['ctrl_c', 'inet']", ""]
@@ -223,10 +227,10 @@ def test_warnings_turned_into_errors_abort_the_load_without_leaving_half_of_it(s
 
 def test_a_plugin_pluggy_refuses_leaves_no_trace_in_the_manager() -> None:
     class WrongSignature:
-        famsock_contract = 1
+        famsock_contract = 2
 
         @hookimpl
-        def famsock_families(self, unknown_argument: Any) -> list[Family]:
+        def famsock_families(self, unknown_argument: Any) -> list[Family[Any]]:
             return []
 
     registry = Registry(find=list, environ={})
@@ -319,23 +323,23 @@ def test_lookups_during_a_registration_see_the_registry_before_it_whole() -> Non
     writer.start()
     try:
         assert PausingClass.inside.wait(timeout=30)  # the writer is indexing, holding the lock
-        seen = (registry.lookup(250), registry.lookup(251), registry.lookup(252), len(registry.claims()),
+        seen = (registry.lookup(250), registry.lookup(251), registry.lookup(252), families_of(registry),
                 registry.constant("AF_SECOND"), [p.name for p in registry.plugins()])
     finally:
         PausingClass.armed_for = None
         PausingClass.release.set()
         writer.join(timeout=30)
-    assert seen == (first, second, None, 2, 251, ["first", "second"])
+    assert seen == (first, second, None, ["first", "second"], 251, ["first", "second"])
     assert registry.lookup(252) is third
-    assert len(registry.claims()) == 3
+    assert families_of(registry) == ["first", "second", "third"]
 
 
 def test_a_plugin_asking_and_registering_while_it_loads_is_served_and_kept(
         site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (site / "fsh_curious.py").write_text(textwrap.dedent("""
-        import helpers
+        from tests import helpers
         from famsock.contract import hookimpl
-        famsock_contract = 1
+        famsock_contract = 2
         registry = helpers.HARDENING_REGISTRY
         SEEN = (registry.lookup(250), registry.plugins(), registry.source_of(helpers.make_family()))
         registry.register(helpers.FakePlugin(helpers.make_family("helper", 252)), "helper")

@@ -17,9 +17,10 @@ from functools import partial
 from typing import Any
 
 import pytest
-from helpers import InterruptedByTestError, open_fds
 
 import famsock
+from famsock.testing import open_fds
+from tests.helpers import InterruptedByTestError
 
 LOCAL = ("127.0.0.1", 0)
 SOCKETS = {"stdlib": stdlib.socket, "famsock": famsock.socket}
@@ -196,12 +197,12 @@ def test_accept_closes_the_new_connection_when_its_address_cannot_be_decoded(
         server.bind(LOCAL)
         server.listen()
         address = server.getsockname()
-        path: Any = server._path()
+        backend: Any = server._backend()
 
         def broken(*args: object) -> object:
             raise ValueError("undecodable")
 
-        monkeypatch.setattr(path, "address", broken)
+        monkeypatch.setattr(backend, "address", broken)
         with stdlib.create_connection(address):
             before = open_fds()
             with pytest.raises(ValueError, match="undecodable"):

@@ -14,9 +14,10 @@ import socket as stdlib
 from collections.abc import Iterator
 
 import pytest
-from helpers import IPS, Ip, open_fds
 
 import famsock
+from famsock.testing import open_fds
+from tests.helpers import IPS, Ip
 
 
 @pytest.fixture(autouse=True)

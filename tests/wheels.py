@@ -1,9 +1,11 @@
-"""Build a minimal pure-Python wheel, so tests can install real plugin distributions with pip."""
+"""Build a minimal pure-Python wheel and install it with pip: real plugin distributions for tests."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -36,3 +38,10 @@ def build_wheel(directory: Path, name: str, version: str, modules: dict[str, str
             archive.writestr(path, data)
         archive.writestr(f"{info}/RECORD", record)
     return wheel
+
+
+def install(target: Path, wheels: list[Path]) -> None:
+    """Install ``wheels`` into directory ``target`` with pip, offline, as a user would."""
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps",
+                    "--disable-pip-version-check", "--target", str(target), *map(str, wheels)],
+                   check=True, capture_output=True, text=True)

@@ -8,27 +8,29 @@ A plugin runs them on itself by subclassing, in its own tests::
         family_name = "inet"
 
 Kernel checks skip, with the reason, where this kernel cannot open the family's sockets (see
-``Family.probe``). What is checked is the contract (famsock.contract): a typed address is
+``Family.probe``) or no plugin offers a loopback to test over (``famsock_loopbacks``). What is
+checked is the contract (famsock.contract) on addresses the kernel reports: a typed address is
 hashable, equal to itself after every round trip (text, sockaddr bytes, the other path), valid
-by construction (``parse(address) is address``), and an echo works over every loopback.
+by construction (``parse(address) is address``), the stdlib's own value where the interpreter
+knows the family, and an echo works over every loopback. The codec's checks without a kernel
+are :mod:`famsock.testing.codec_kit`'s.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import pytest
 
-from .. import _paths
 from .._availability import availability
 from .._echo import echo
 from .._registry import registry
 from .._socket_object import socket
-from ..codec import address_from_text, decode, encode
+from ..codec import address_from_text, address_to_text, decode, encode
 from ..contract import Family, Loopback, SocketSpec
+from .compare import famsock_view, plain, stdlib_view
 
 __all__ = ["FamilyConformance"]
 
@@ -39,17 +41,17 @@ class FamilyConformance:
     family_name: ClassVar[str]
 
     @pytest.fixture
-    def family(self) -> Family:
+    def family(self) -> Family[Any]:
         return registry.family_named(self.family_name)
 
     @pytest.fixture
-    def kernel(self, family: Family) -> Family:
+    def kernel(self, family: Family[Any]) -> Family[Any]:
         state = availability(family)
         if not state.available:
             pytest.skip(f"{family.constant} unavailable on this kernel: {state.reason}")
         return family
 
-    def test_is_loaded_and_exposes_its_constants(self, family: Family) -> None:
+    def test_is_loaded_and_exposes_its_constants(self, family: Family[Any]) -> None:
         import famsock  # noqa: PLC0415
 
         loaded = [c for c in registry.claims() if c.family is family]
@@ -58,51 +60,66 @@ class FamilyConformance:
         for name, value in family.constants.items():
             assert getattr(famsock, name) == value, name
 
-    def test_has_loopbacks_within_its_socket_types(self, family: Family) -> None:
-        assert family.loopbacks, "a family needs a loopback for famsock echo and this kit"
-        for loopback in family.loopbacks:
+    @pytest.fixture
+    def loopbacks(self, kernel: Family[Any]) -> tuple[Loopback, ...]:
+        found = registry.loopbacks(kernel.number)
+        if not found:
+            pytest.skip(f"{kernel.constant}: no plugin offers a loopback (famsock_loopbacks) to test over")
+        return found
+
+    def test_loopbacks_are_within_its_socket_types(self, family: Family[Any]) -> None:
+        for loopback in registry.loopbacks(family.number):
             assert loopback.type in family.socket_types
 
-    def test_bound_addresses_survive_every_round_trip(self, kernel: Family, syscall_path: str) -> None:
-        for loopback in kernel.loopbacks:
+    def test_bound_addresses_survive_every_round_trip(
+            self, kernel: Family[Any], loopbacks: tuple[Loopback, ...], syscall_path: str) -> None:
+        for loopback in loopbacks:
             with _bound(kernel, loopback) as sock:
                 address = sock.getsockname()
                 _check_address(kernel, address, SocketSpec(kernel.number, loopback.type, loopback.proto))
 
-    def test_both_paths_read_the_same_address(self, kernel: Family) -> None:
-        for loopback in kernel.loopbacks:
-            with _bound(kernel, loopback) as sock:
-                seen = {}
-                for mode in ("auto", "raw"):
-                    previous = _paths.set_syscall_path(mode)
-                    try:
-                        with socket(fileno=os.dup(sock.fileno())) as view:
-                            seen[view.syscall_path] = view.getsockname()
-                    finally:
-                        _paths.set_syscall_path(previous)
-                assert len(set(seen.values())) == 1, seen
+    def test_both_paths_read_the_same_address(self, kernel: Family[Any],
+                                              loopbacks: tuple[Loopback, ...]) -> None:
+        for loopback in loopbacks:
+            with _bound(kernel, loopback) as sock, famsock_view(sock, "native") as native, \
+                    famsock_view(sock, "raw") as raw:
+                by_native, by_raw = native.getsockname(), raw.getsockname()
+                assert by_native == by_raw, (native.syscall_path, by_native, by_raw)
+                assert type(by_native) is type(by_raw), (native.syscall_path, by_native, by_raw)
 
-    def test_echo_over_every_loopback(self, kernel: Family, syscall_path: str) -> None:
-        for loopback in kernel.loopbacks:
+    def test_the_stdlib_reads_the_same_address(self, kernel: Family[Any], loopbacks: tuple[Loopback, ...],
+                                               syscall_path: str) -> None:
+        if kernel.native is None:
+            pytest.skip(f"{kernel.constant}: the plugin offers no native path: the interpreter has no "
+                        "form of its own to compare with")
+        for loopback in loopbacks:
+            with _bound(kernel, loopback) as sock, stdlib_view(sock) as view:
+                ours, theirs = sock.getsockname(), view.getsockname()
+                assert ours == theirs and type(plain(ours)) is type(theirs), (ours, theirs)
+                assert (str(ours), repr(ours)) == (str(theirs), repr(theirs))
+
+    def test_echo_over_every_loopback(self, kernel: Family[Any], loopbacks: tuple[Loopback, ...],
+                                      syscall_path: str) -> None:
+        for loopback in loopbacks:
             result = echo(kernel, loopback, b"conformance \x00\xff", timeout=10)
             assert result.ok, result
             assert isinstance(result.server, kernel.address_type)
 
 
-def _check_address(family: Family, address: Any, spec: SocketSpec) -> None:
+def _check_address(family: Family[Any], address: Any, spec: SocketSpec) -> None:
     assert isinstance(address, family.address_type), type(address)
     assert hash(address) == hash(address)
     assert family.parse(address, spec) is address, "parse(address) must return a typed address as is"
-    text = str(address)
+    text = address_to_text(address)
     assert text.startswith(f"{family.name}:"), text
     assert address_from_text(text) == address, text
-    data = encode(address)
+    data = encode(address, type=spec.type, proto=spec.proto)
     assert family.decode(data, spec) == address
     assert decode(data, spec.type, spec.proto) == address
 
 
 @contextmanager
-def _bound(family: Family, loopback: Loopback) -> Iterator[socket]:
+def _bound(family: Family[Any], loopback: Loopback) -> Iterator[socket]:
     with socket(family.number, loopback.type, loopback.proto) as sock:
         sock.bind(loopback.address())
         yield sock

@@ -89,3 +89,14 @@ def syscall_path(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run the test on each syscall path; yields ``"native"`` or ``"raw"``."""
     with _use_path("auto" if request.param == "native" else "raw"):
         yield request.param
+
+
+@pytest.fixture
+def no_fd_leak() -> Iterator[None]:
+    """Fail the test (in its teardown) if it leaves a file descriptor open or closes one it did
+    not open; the failure names each fd and what it refers to. For a whole module:
+    ``pytestmark = pytest.mark.usefixtures("no_fd_leak")``."""
+    from .compare import fds_unchanged  # noqa: PLC0415 - not every run needs it
+
+    with fds_unchanged():
+        yield

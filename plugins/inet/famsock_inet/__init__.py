@@ -2,25 +2,30 @@
 
 Installed, it registers itself under the ``famsock.families`` entry-point group; applications
 use it through ``famsock`` (``import famsock as socket``) and never import it directly, except
-for :class:`InetAddress`.
+for its value classes: :class:`InetAddress`, and the struct values of IP_PKTINFO control
+messages (:class:`InetPacketInfo`) and of IP_ADD_MEMBERSHIP/IP_DROP_MEMBERSHIP
+(:class:`InetMembership`). Those two are Linux's structs, registered on Linux only.
 """
 
 from __future__ import annotations
 
 import _socket
+import sys
 from collections.abc import Sequence
+from typing import Any
 
-from famsock.contract import Family, Loopback, Native, hookimpl
+from famsock.contract import ControlMessage, Family, InetText, Loopback, Native, SocketOption, hookimpl
 
-from ._address import InetAddress, from_text, parse
+from ._address import InetAddress, from_text, parse, to_text
 from ._codec import decode, encode, from_native, ntop, pton
-from ._constants import CONSTANTS
+from ._constants import CONSTANTS, IP_PKTINFO
+from ._structs import InetMembership, InetPacketInfo, decode_pktinfo, encode_membership, encode_pktinfo
 
-__all__ = ["FAMILY", "InetAddress", "famsock_families"]
+__all__ = ["FAMILY", "InetAddress", "InetMembership", "InetPacketInfo", "famsock_families"]
 
-famsock_contract = 1
+famsock_contract = 2
 
-FAMILY = Family(
+FAMILY: Family[InetAddress] = Family(
     name="inet",
     number=_socket.AF_INET,
     constant="AF_INET",
@@ -29,19 +34,42 @@ FAMILY = Family(
     parse=parse,
     encode=encode,
     decode=decode,
+    to_text=to_text,
     from_text=from_text,
     constants=CONSTANTS,
     native=Native(from_native=from_native),
-    loopbacks=(
-        Loopback(_socket.SOCK_STREAM, lambda: ("127.0.0.1", 0)),
-        Loopback(_socket.SOCK_DGRAM, lambda: ("127.0.0.1", 0)),
-    ),
-    pton=pton,
-    ntop=ntop,
     summary="IPv4: (host, port)",
 )
 
 
 @hookimpl
-def famsock_families() -> Sequence[Family]:
+def famsock_families() -> Sequence[Family[InetAddress]]:
     return [FAMILY]
+
+
+@hookimpl
+def famsock_loopbacks() -> Sequence[Loopback]:
+    return [Loopback(_socket.AF_INET, _socket.SOCK_STREAM, lambda: ("127.0.0.1", 0)),
+            Loopback(_socket.AF_INET, _socket.SOCK_DGRAM, lambda: ("127.0.0.1", 0))]
+
+
+@hookimpl
+def famsock_inet_texts() -> Sequence[InetText]:
+    return [InetText(_socket.AF_INET, pton, ntop)]
+
+
+@hookimpl
+def famsock_control_messages() -> Sequence[ControlMessage[Any]]:
+    # family None: an AF_INET6 socket receives IPv4 datagrams' IP_PKTINFO items too
+    if sys.platform != "linux" or IP_PKTINFO is None:
+        return []
+    return [ControlMessage(_socket.IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO", decode_pktinfo, encode_pktinfo)]
+
+
+@hookimpl
+def famsock_socket_options() -> Sequence[SocketOption[Any]]:
+    if sys.platform != "linux":
+        return []
+    return [SocketOption(_socket.IPPROTO_IP, option, name, encode_membership)
+            for name, option in (("IP_ADD_MEMBERSHIP", _socket.IP_ADD_MEMBERSHIP),
+                                 ("IP_DROP_MEMBERSHIP", _socket.IP_DROP_MEMBERSHIP))]

@@ -11,62 +11,99 @@ from __future__ import annotations
 
 import _socket
 from collections.abc import Iterable
-from operator import index
-from typing import Any, NamedTuple
+from operator import index, itemgetter
+from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 
 from famsock.contract import SocketSpec
 
-__all__ = ["InetAddress", "from_text", "parse"]
+__all__ = ["InetAddress", "from_text", "parse", "to_text"]
 
 AF_INET = _socket.AF_INET
 _ANY = "0.0.0.0"
 _BROADCAST = "255.255.255.255"
 _CACHE_LIMIT = 512
+_ONE_ITERABLE: Any = object()  # InetAddress(fields): no port given
 
 
-class _Fields(NamedTuple):
-    host: str
-    port: int
-
-
-class InetAddress(_Fields):
-    """An AF_INET socket address: equal to, hashed and unpacked like the stdlib's ``(host, port)``.
+class InetAddress(tuple[str, int]):
+    """An AF_INET socket address: the stdlib's ``(host, port)`` tuple, with attributes.
 
     host
         The IPv4 address in dotted-quad form (``"127.0.0.1"``), never a host name.
     port
         The port, 0-65535.
 
-    ``str()`` gives the text form ``inet:127.0.0.1:8080``.
+    A ``tuple`` subclass that changes nothing the tuple does: ``str()``, ``repr()``, ``==``,
+    ``hash()``, JSON and every tuple method give what the stdlib's tuple gives. The text form
+    (``inet:127.0.0.1:8080``) is ``famsock.address_to_text(address)``.
 
-    Every way to build one checks (the constructor, ``_make``, and through them ``_replace``,
-    copies and pickles); only ``tuple.__new__`` does not.
+    Valid however it was built: the constructor (``InetAddress(host, port)``, or one iterable
+    of both, as ``tuple()`` takes), ``_make``, ``_replace``, copies and pickles all check; only
+    ``tuple.__new__`` does not. A pickle calls ``famsock_inet.InetAddress(host, port)``.
     """
 
     __slots__ = ()
+    __module__ = "famsock_inet"  # pickles name the public class, wherever it is defined
+    __match_args__ = ("host", "port")
 
-    def __new__(cls, host: str, port: int) -> InetAddress:
+    if TYPE_CHECKING:
+        @property
+        def host(self) -> str: ...
+
+        @property
+        def port(self) -> int: ...
+    else:  # C-level getters: as fast as a namedtuple's fields
+        host = property(itemgetter(0), doc="The IPv4 address, dotted quad.")
+        port = property(itemgetter(1), doc="The port, 0-65535.")
+
+    @overload
+    def __new__(cls, host: str | bytes | bytearray, port: SupportsIndex) -> InetAddress: ...
+
+    @overload
+    def __new__(cls, fields: Iterable[Any], /) -> InetAddress: ...
+
+    def __new__(cls, host: Any, port: Any = _ONE_ITERABLE) -> InetAddress:
         """Check and normalize; host names are refused here (``parse`` resolves them)."""
+        if port is _ONE_ITERABLE:
+            host, port = _two_fields(host)
         if _literal(_host_bytes(host)) is None:
             raise ValueError(f"InetAddress host must be an IPv4 address, not a name: {_shorten(host)} "
                              "(famsock.parse_address resolves names)")
         return parse((host, port))
 
     @classmethod
-    def _make(cls, iterable: Iterable[Any]) -> InetAddress:  # type: ignore[override]  # mypy: generic
-        """As the constructor (namedtuple's ``_make``, which ``_replace`` calls, checks nothing).
-
-        mypy types ``_make`` generically for every NamedTuple, hence the ignore above."""
+    def _make(cls, iterable: Iterable[Any]) -> InetAddress:
+        """As the constructor, from exactly two fields (namedtuple's ``_make``)."""
         fields = tuple(iterable)
         if len(fields) != 2:
             raise TypeError(f"Expected 2 arguments, got {len(fields)}")  # namedtuple's message
         return cls(*fields)
 
-    def __str__(self) -> str:
-        return f"inet:{self.host}:{self.port}"
+    def _replace(self, **changes: Any) -> InetAddress:
+        """A copy with some fields changed, checked as the constructor checks (namedtuple's
+        ``_replace``; ``copy.replace`` on Python 3.13+)."""
+        host, port = changes.pop("host", self[0]), changes.pop("port", self[1])
+        if changes:
+            raise ValueError(f"Got unexpected field names: {list(changes)!r}")  # namedtuple's message
+        return self._make((host, port))
 
-    def __repr__(self) -> str:
-        return f"InetAddress(host={self.host!r}, port={self.port})"
+    __replace__ = _replace
+
+    def __reduce__(self) -> tuple[type[InetAddress], tuple[str, int]]:
+        # Through the constructor on every protocol: tuple's own reduction (protocols 0 and 1)
+        # would rebuild with tuple.__new__, so an edited pickle would skip the checks.
+        return self.__class__, (self[0], self[1])
+
+
+def _two_fields(fields: Any) -> tuple[Any, Any]:
+    """``InetAddress(iterable)``'s fields, as ``tuple(iterable)`` reads them."""
+    if isinstance(fields, (str, bytes, bytearray)):
+        raise TypeError(f"InetAddress needs a host and a port: InetAddress(host, port), or one "
+                        f"iterable of both; got only {_shorten(fields)}")
+    items = tuple(fields)
+    if len(items) != 2:
+        raise TypeError(f"InetAddress takes two fields (host, port), got {len(items)}: {_shorten(items)}")
+    return items[0], items[1]
 
 
 _new = tuple.__new__  # build without re-validating: for values parse() or the kernel produced
@@ -159,6 +196,11 @@ def _resolve(name: bytes, shown: Any) -> str:
         raise _socket.gaierror(exc.errno, f"AF_INET host {_shorten(shown)} could not be resolved: "
                                           f"{exc.strerror}") from None
     return str(infos[0][4][0])
+
+
+def to_text(address: InetAddress) -> str:
+    """``"127.0.0.1:8080"``: the text form after ``inet:``."""
+    return f"{address.host}:{address.port}"
 
 
 def from_text(text: str) -> InetAddress:

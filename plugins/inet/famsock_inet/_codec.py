@@ -23,8 +23,9 @@ _BODY = struct.Struct("!H4s8x")
 _new = tuple.__new__
 
 
-def encode(address: InetAddress) -> bytes:
-    return _FAMILY + _BODY.pack(address.port, _socket.inet_pton(AF_INET, address.host))
+def encode(address: InetAddress, spec: SocketSpec | None = None) -> bytes:
+    host, port = address
+    return _FAMILY + _BODY.pack(port, _socket.inet_pton(AF_INET, host))
 
 
 def decode(data: bytes, spec: SocketSpec | None = None) -> InetAddress:

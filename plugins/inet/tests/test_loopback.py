@@ -15,6 +15,8 @@ from famsock_inet import InetAddress
 
 import famsock
 
+pytestmark = pytest.mark.usefixtures("no_fd_leak")
+
 LOCAL = ("127.0.0.1", 0)
 
 

@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 
 import famsock
+from famsock.testing.compare import raised_by
+
+pytestmark = pytest.mark.usefixtures("no_fd_leak")
 
 BAD = [
     pytest.param(["127.0.0.1", 80], "list", id="list"),
@@ -40,10 +43,11 @@ METHODS: dict[str, Call] = {
 }
 
 
-def _error(make: Callable[..., Any], method: Call, value: Any) -> BaseException:
-    with make(stdlib.AF_INET, stdlib.SOCK_DGRAM) as sock, pytest.raises(Exception) as caught:
-        method(sock, value)
-    return caught.value
+def _error(make: Callable[..., Any], method: Call, value: Any) -> Exception:
+    with make(stdlib.AF_INET, stdlib.SOCK_DGRAM) as sock:
+        raised = raised_by(method, sock, value)
+    assert raised is not None, f"{make.__module__}.socket took {value!r}"
+    return raised
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -1,10 +1,14 @@
 """Properties of the AF_INET codec over generated values and bytes (hypothesis).
 
-- ``parse`` of any value, of any shape, raises only the stdlib's exception types, naming AF_INET,
-  and accepts exactly what the stdlib's C code accepts (checked on a stdlib socket's ``bind``).
-- ``decode`` of any bytes raises only ``ValueError``, or returns the address the stdlib reads there.
-- Every address famsock can return (decoded from bytes, parsed from values) survives its sockaddr
-  bytes and its text form, hashes and compares as the stdlib's tuple, and is valid by construction.
+The properties every family has (parse raises only the stdlib's types, naming AF_INET; decode
+only ValueError; every address is the stdlib's tuple and survives its bytes, its text form,
+pickling and copying) come from :class:`famsock.testing.properties.FamilyProperties`. Here,
+what is AF_INET's own:
+
+- ``parse`` accepts exactly what the stdlib's C code accepts (checked on a stdlib socket's ``bind``)
+  and gives the canonical address;
+- ``decode`` reads the kernel's bytes as the stdlib reads them, anywhere in 127/8;
+- the constructors check as ``parse`` does.
 
 Hosts are mostly literals: names go to the resolver, which fails at once in the test session's
 private network namespace.
@@ -18,24 +22,16 @@ from typing import Any
 
 from famsock_inet import InetAddress
 from famsock_inet._address import parse
-from famsock_inet._codec import decode, encode
+from famsock_inet._codec import decode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import famsock
-from famsock import _raw_syscalls
 from famsock.contract import SocketSpec
 from famsock.testing import strategies as fst
+from famsock.testing.compare import kernel_sockname, outcome
+from famsock.testing.properties import FamilyProperties
 
 SPEC = SocketSpec(stdlib.AF_INET, stdlib.SOCK_DGRAM, 0)
-FAMILY = stdlib.AF_INET.to_bytes(2, "little")
-
-
-def is_documented_error(exc: BaseException) -> bool:
-    """The stdlib's types for AF_INET values: never UnicodeError (the stdlib says TypeError)."""
-    if isinstance(exc, UnicodeError):
-        return False
-    return isinstance(exc, (TypeError, OverflowError, ValueError, OSError))
 
 
 # -- strategies -----------------------------------------------------------------------------------
@@ -63,22 +59,11 @@ valid_hosts = st.one_of(ipv4_literals, ipv4_literals.map(str.encode), st.sampled
 
 # (host, port) pairs with either side wrong now and then, and anything of any shape
 pairs = st.tuples(st.one_of(hosts, hosts, fst.scalars()), st.one_of(ports, ports, fst.scalars()))
-user_values = st.one_of(pairs, fst.user_values(st.one_of(hosts, ports, fst.scalars())))
+any_values = st.one_of(pairs, fst.user_values(st.one_of(hosts, ports, fst.scalars())))
 valid_values = st.tuples(valid_hosts, valid_ports)
 
-# sockaddr bytes: mostly 16 bytes of AF_INET, also other lengths and other families
+# sockaddr bytes: 16 bytes of AF_INET, any content
 sockaddr_in = fst.sockaddrs(stdlib.AF_INET, st.just(16))
-any_sockaddr = st.one_of(
-    sockaddr_in,
-    fst.sockaddrs(stdlib.AF_INET, st.integers(0, 40)),
-    st.builds(lambda family, data: family + data[2:],
-              st.integers(0, 0xFFFF).map(lambda n: n.to_bytes(2, "little")), sockaddr_in),
-    st.binary(max_size=40),
-)
-
-decoded_addresses = sockaddr_in.map(lambda data: decode(data, SPEC))
-parsed_addresses = valid_values.map(lambda value: parse(value, SPEC))
-addresses = st.one_of(decoded_addresses, parsed_addresses)
 
 
 def stdlib_form(data: bytes) -> tuple[str, int]:
@@ -87,36 +72,18 @@ def stdlib_form(data: bytes) -> tuple[str, int]:
     return stdlib.inet_ntop(stdlib.AF_INET, data[4:8]), port
 
 
-def outcome(call: Any, *args: Any) -> tuple[str, Any]:
-    """``("ok", result)`` or ``("raised", exception type)``."""
-    try:
-        return "ok", call(*args)
-    except Exception as exc:
-        return "raised", type(exc)
+class TestProperties(FamilyProperties):
+    family_name = "inet"
+    sockaddrs = sockaddr_in
+    values = valid_values
+    user_values = any_values
+    forbidden_parse_errors = (UnicodeError,)  # the stdlib says TypeError for a host it cannot encode
 
-
-def raised_by(call: Any, *args: Any) -> Exception | None:
-    """The exception ``call(*args)`` raises, or None."""
-    try:
-        call(*args)
-    except Exception as exc:
-        return exc
-    return None
+    def stdlib_form(self, data: bytes) -> tuple[str, int]:
+        return stdlib_form(data)
 
 
 # -- parse ----------------------------------------------------------------------------------------
-
-
-@given(user_values)
-def test_parse_raises_only_the_stdlib_exception_types(value: Any) -> None:
-    raised = raised_by(parse, value, SPEC)
-    assert raised is None or is_documented_error(raised), repr(raised)
-
-
-@given(user_values)
-def test_parse_errors_name_the_family(value: Any) -> None:
-    raised = raised_by(parse, value, SPEC)
-    assert raised is None or "AF_INET" in str(raised), repr(raised)
 
 
 def stdlib_bind(value: Any) -> tuple[str, Any]:
@@ -141,86 +108,26 @@ def unresolvable_name_and_bad_port(value: tuple[Any, Any]) -> bool:
     resolves the host before it checks the port's range (gaierror), famsock checks the range
     first (OverflowError), so that no lookup is spent on a value it refuses anyway."""
     host, port = value
-    return outcome(parse, (host, 0), SPEC) == ("raised", stdlib.gaierror) and outcome(
-        parse, ("127.0.0.1", port), SPEC) == ("raised", OverflowError)
+    return outcome(parse, (host, 0), SPEC)[:2] == ("raised", stdlib.gaierror) and outcome(
+        parse, ("127.0.0.1", port), SPEC)[:2] == ("raised", OverflowError)
 
 
 @settings(max_examples=fst.examples(300))
-@given(st.one_of(pairs, pairs, user_values))
+@given(st.one_of(pairs, pairs, any_values))
 def test_parse_accepts_what_the_stdlib_accepts(value: Any) -> None:
     verdict, detail = stdlib_bind(value)
     ours = outcome(parse, value, SPEC)
     if verdict == "refused":
-        if (detail, ours) == (stdlib.gaierror, ("raised", OverflowError)):
+        if (detail, ours[:2]) == (stdlib.gaierror, ("raised", OverflowError)):
             assert unresolvable_name_and_bad_port(value)
             return
-        assert ours == ("raised", detail)
+        assert ours[:2] == ("raised", detail)
         return
-    assert ours[0] == "ok", f"the stdlib accepts {value!r}, famsock raised {ours[1]}"
+    assert not ours.raised, f"the stdlib accepts {value!r}, famsock raised {ours.value}"
     if verdict == "bound":
         host, port = detail
-        assert ours[1].host == host
-        assert ours[1].port in (0, port)  # port 0: the kernel chose one
-
-
-# -- decode ---------------------------------------------------------------------------------------
-
-
-@given(any_sockaddr)
-def test_decode_raises_only_value_error(data: bytes) -> None:
-    raised = raised_by(decode, data, SPEC)
-    assert raised is None or isinstance(raised, ValueError), repr(raised)
-    if raised is None:
-        assert isinstance(decode(data, SPEC), InetAddress)
-
-
-@given(sockaddr_in)
-def test_decoded_addresses_equal_the_stdlib_form(data: bytes) -> None:
-    address = decode(data, SPEC)
-    assert address == stdlib_form(data)
-    assert tuple(address) == stdlib_form(data)
-
-
-@given(sockaddr_in)
-def test_decoded_addresses_hash_as_the_stdlib_form(data: bytes) -> None:
-    assert hash(decode(data, SPEC)) == hash(stdlib_form(data))
-
-
-@settings(max_examples=fst.examples(50))
-@given(st.integers(0, 2**24 - 1))
-def test_decode_reads_kernel_addresses_as_the_stdlib(low_bits: int) -> None:
-    """A stdlib socket bound anywhere in 127/8: decoding the kernel's bytes gives its getsockname()."""
-    host = dotted(0x7F000000 | low_bits)
-    with stdlib.socket(stdlib.AF_INET, stdlib.SOCK_DGRAM) as sock:
-        sock.bind((host, 0))
-        data = _raw_syscalls.getsockname(sock)
-        assert data is not None
-        assert decode(data, SPEC) == sock.getsockname()
-
-
-# -- every address --------------------------------------------------------------------------------
-
-
-@given(addresses)
-def test_addresses_survive_encode_and_decode(address: InetAddress) -> None:
-    again = decode(encode(address), SPEC)
-    assert again == address
-    assert type(again) is InetAddress
-
-
-@given(addresses)
-def test_addresses_survive_their_text_form(address: InetAddress) -> None:
-    assert famsock.address_from_text(str(address)) == address
-
-
-@given(addresses)
-def test_addresses_are_valid_by_construction(address: InetAddress) -> None:
-    assert parse(address, SPEC) is address
-
-
-@given(addresses)
-def test_the_stdlib_form_parses_to_the_same_address(address: InetAddress) -> None:
-    assert parse(tuple(address), SPEC) == address
+        assert ours.value.host == host
+        assert ours.value.port in (0, port)  # port 0: the kernel chose one
 
 
 @given(valid_values)
@@ -231,6 +138,19 @@ def test_parse_gives_the_canonical_address(value: tuple[Any, Any]) -> None:
     assert parse(value, SPEC) == (expected, int(port))
 
 
+# -- decode ---------------------------------------------------------------------------------------
+
+
+@settings(max_examples=fst.examples(50))
+@given(st.integers(0, 2**24 - 1))
+def test_decode_reads_kernel_addresses_as_the_stdlib(low_bits: int) -> None:
+    """A stdlib socket bound anywhere in 127/8: decoding the kernel's bytes gives its getsockname()."""
+    host = dotted(0x7F000000 | low_bits)
+    with stdlib.socket(stdlib.AF_INET, stdlib.SOCK_DGRAM) as sock:
+        sock.bind((host, 0))
+        assert decode(kernel_sockname(sock), SPEC) == sock.getsockname()
+
+
 # -- constructors ---------------------------------------------------------------------------------
 
 
@@ -238,10 +158,10 @@ def test_parse_gives_the_canonical_address(value: tuple[Any, Any]) -> None:
 def test_make_checks_as_parse(fields: list[Any]) -> None:
     """``InetAddress._make`` (and through it ``_replace``) builds only what parse would."""
     made = outcome(InetAddress._make, fields)
-    if made[0] == "ok":
-        assert made[1] == parse(tuple(fields), SPEC)
+    if not made.raised:
+        assert made.value == parse(tuple(fields), SPEC)
     else:
-        assert issubclass(made[1], (TypeError, OverflowError, ValueError))
+        assert issubclass(made.value, (TypeError, OverflowError, ValueError))
 
 
 @given(st.tuples(ipv4_literals, ports))

@@ -26,14 +26,14 @@ from __future__ import annotations
 import _socket
 import re
 from collections.abc import Iterable
-from operator import index
-from typing import Any, NamedTuple
+from operator import index, itemgetter
+from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 
 from famsock.contract import SocketSpec
 
 from ._host import ANY, BROADCAST, host_bytes, is_literal, literal, resolve, scope_text, shorten
 
-__all__ = ["Inet6Address", "from_text", "parse"]
+__all__ = ["Inet6Address", "from_text", "parse", "to_text"]
 
 AF_INET6 = _socket.AF_INET6
 FLOWINFO_MAX = 0xFFFFF  # a 20-bit flow label: the stdlib's bound for what is sent
@@ -42,17 +42,12 @@ SCOPE_ID_MAX = 0xFFFFFFFF
 _C_INT_MIN, _C_INT_MAX = -(2**31), 2**31 - 1
 _CACHE_LIMIT = 512
 _SHAPE = "(host, port[, flowinfo[, scope_id]])"
+_UNSET: Any = object()  # a field Inet6Address() was not given
 
 
-class _Fields(NamedTuple):
-    host: str
-    port: int
-    flowinfo: int = 0
-    scope_id: int = 0
-
-
-class Inet6Address(_Fields):
-    """An AF_INET6 socket address: equal to, hashed and unpacked like the stdlib's 4-tuple.
+class Inet6Address(tuple[str, int, int, int]):
+    """An AF_INET6 socket address: the stdlib's ``(host, port, flowinfo, scope_id)``, with
+    attributes.
 
     host
         The IPv6 address as ``inet_ntop`` writes it (``"::1"``, ``"::ffff:127.0.0.1"``), never
@@ -65,42 +60,96 @@ class Inet6Address(_Fields):
     scope_id
         The interface index of a link-local address (0: none), 0-2**32-1.
 
-    ``str()`` gives the text form ``inet6:[fe80::1%eth0]:80`` (``,flowinfo=0x12345`` appended
-    when the flowinfo is not 0).
+    A ``tuple`` subclass that changes nothing the tuple does: ``str()``, ``repr()``, ``==``,
+    ``hash()``, JSON and every tuple method give what the stdlib's 4-tuple gives. The text form
+    (``inet6:[fe80::1%eth0]:80``) is ``famsock.address_to_text(address)``.
 
-    Every way to build one checks (the constructor, ``_make``, and through them ``_replace``,
-    copies and pickles); only ``tuple.__new__`` does not.
+    Valid however it was built: the constructor (``Inet6Address(host, port[, flowinfo[,
+    scope_id]])``, or one iterable of 2-4 fields, as ``tuple()`` takes), ``_make``, ``_replace``,
+    copies and pickles all check; only ``tuple.__new__`` does not. A pickle calls
+    ``famsock_inet6.Inet6Address(host, port, flowinfo, scope_id)``.
     """
 
     __slots__ = ()
+    __module__ = "famsock_inet6"  # pickles name the public class, wherever it is defined
+    __match_args__ = ("host", "port", "flowinfo", "scope_id")
 
-    def __new__(cls, host: str, port: int, flowinfo: int = 0, scope_id: int = 0) -> Inet6Address:
+    if TYPE_CHECKING:
+        @property
+        def host(self) -> str: ...
+
+        @property
+        def port(self) -> int: ...
+
+        @property
+        def flowinfo(self) -> int: ...
+
+        @property
+        def scope_id(self) -> int: ...
+    else:  # C-level getters: as fast as a namedtuple's fields
+        host = property(itemgetter(0), doc="The IPv6 address, as inet_ntop writes it.")
+        port = property(itemgetter(1), doc="The port, 0-65535.")
+        flowinfo = property(itemgetter(2), doc="sin6_flowinfo, 0-2**32-1.")
+        scope_id = property(itemgetter(3), doc="The scope's interface index (0: none).")
+
+    @overload
+    def __new__(cls, host: str | bytes | bytearray, port: SupportsIndex, flowinfo: SupportsIndex = 0,
+                scope_id: SupportsIndex = 0) -> Inet6Address: ...
+
+    @overload
+    def __new__(cls, fields: Iterable[Any], /) -> Inet6Address: ...
+
+    def __new__(cls, host: Any, port: Any = _UNSET, flowinfo: Any = _UNSET, scope_id: Any = _UNSET
+                ) -> Inet6Address:
         """Check and normalize; host names are refused here (``parse`` resolves them)."""
+        if port is _UNSET:
+            host, port, flowinfo, scope_id = _fields(host, flowinfo, scope_id)
+        else:
+            flowinfo = 0 if flowinfo is _UNSET else flowinfo
+            scope_id = 0 if scope_id is _UNSET else scope_id
         if not is_literal(host_bytes(host)):
             raise ValueError(f"Inet6Address host must be an IPv6 address (with an optional %scope), "
                              f"not a name: {shorten(host)} (famsock.parse_address resolves names)")
         return _parse((host, port, flowinfo, scope_id), SIN6_FLOWINFO_MAX)
 
     @classmethod
-    def _make(cls, iterable: Iterable[Any]) -> Inet6Address:  # type: ignore[override]  # mypy: generic
-        """As the constructor (namedtuple's ``_make``, which ``_replace`` calls, checks nothing).
-
-        mypy types ``_make`` generically for every NamedTuple, hence the ignore above."""
+    def _make(cls, iterable: Iterable[Any]) -> Inet6Address:
+        """As the constructor, from exactly four fields (namedtuple's ``_make``)."""
         fields = tuple(iterable)
         if len(fields) != 4:
             raise TypeError(f"Expected 4 arguments, got {len(fields)}")  # namedtuple's message
         return cls(*fields)
 
-    def __str__(self) -> str:
-        host = self.host
-        if self.scope_id:
-            host += "%" + scope_text(_socket.inet_pton(AF_INET6, host), self.scope_id)
-        text = f"inet6:[{host}]:{self.port}"
-        return f"{text},flowinfo={self.flowinfo:#07x}" if self.flowinfo else text
+    def _replace(self, **changes: Any) -> Inet6Address:
+        """A copy with some fields changed, checked as the constructor checks (namedtuple's
+        ``_replace``; ``copy.replace`` on Python 3.13+)."""
+        fields = tuple(changes.pop(name, value) for name, value in zip(_FIELD_NAMES, self, strict=True))
+        if changes:
+            raise ValueError(f"Got unexpected field names: {list(changes)!r}")  # namedtuple's message
+        return self._make(fields)
 
-    def __repr__(self) -> str:
-        return (f"Inet6Address(host={self.host!r}, port={self.port}, flowinfo={self.flowinfo}, "
-                f"scope_id={self.scope_id})")
+    __replace__ = _replace
+
+    def __reduce__(self) -> tuple[type[Inet6Address], tuple[str, int, int, int]]:
+        # Through the constructor on every protocol: tuple's own reduction (protocols 0 and 1)
+        # would rebuild with tuple.__new__, so an edited pickle would skip the checks.
+        return self.__class__, (self[0], self[1], self[2], self[3])
+
+
+_FIELD_NAMES = Inet6Address.__match_args__
+
+
+def _fields(fields: Any, flowinfo: Any, scope_id: Any) -> tuple[Any, Any, Any, Any]:
+    """``Inet6Address(iterable)``'s fields, as ``tuple(iterable)`` reads them, defaults added."""
+    if isinstance(fields, (str, bytes, bytearray)) or flowinfo is not _UNSET or scope_id is not _UNSET:
+        raise TypeError("Inet6Address takes (host, port[, flowinfo[, scope_id]]), or one iterable of "
+                        f"those fields; got {shorten(fields)} without a port")
+    items = tuple(fields)
+    if not 2 <= len(items) <= 4:
+        raise TypeError(f"Inet6Address takes 2-4 fields (host, port[, flowinfo[, scope_id]]), got "
+                        f"{len(items)}: {shorten(items)}")
+    host, port, flowinfo, scope_id = (*items, 0, 0)[:4]
+    return host, port, flowinfo, scope_id
 
 
 _new = tuple.__new__  # build without re-validating: for values parse() or the kernel produced
@@ -204,6 +253,16 @@ def _scope(found: int, given: int, shown: Any) -> int:
 
 _TEXT = re.compile(r"\[(?P<host>[^\]]*)\]:(?P<port>[0-9]+)"
                    r"(?:,flowinfo=(?P<flowinfo>0x[0-9a-f]+|[0-9]+))?\Z", re.ASCII | re.IGNORECASE)
+
+
+def to_text(address: Inet6Address) -> str:
+    """``"[fe80::1%eth0]:80"`` (``,flowinfo=0x12345`` when the flow label is not 0): the text form
+    after ``inet6:``."""
+    host = address.host
+    if address.scope_id:
+        host += "%" + scope_text(_socket.inet_pton(AF_INET6, host), address.scope_id)
+    text = f"[{host}]:{address.port}"
+    return f"{text},flowinfo={address.flowinfo:#07x}" if address.flowinfo else text
 
 
 def from_text(text: str) -> Inet6Address:

@@ -28,7 +28,7 @@ _pton = _socket.inet_pton
 _ntop = _socket.inet_ntop
 
 
-def encode(address: Inet6Address) -> bytes:
+def encode(address: Inet6Address, spec: SocketSpec | None = None) -> bytes:
     """The sockaddr_in6 to send. An address may hold all 32 bits of ``sin6_flowinfo`` (as the
     kernel reports them), but only a 20-bit flow label is sent: ``OverflowError`` beyond it, as
     the interpreter's C methods raise on the native path."""

@@ -1,30 +1,70 @@
-"""Inet6Address: a typed address that behaves as the stdlib's 4-tuple; its text form."""
+"""Inet6Address: the stdlib's 4-tuple, with attributes; its text form is a function."""
 
 from __future__ import annotations
 
 import pickle
 import socket as stdlib
+from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from famsock_inet6 import Inet6Address
 
 import famsock
+from famsock.testing.compare import TUPLE_USES, famsock_view, outcome
+
+pytestmark = pytest.mark.usefixtures("no_fd_leak")
 
 LO = stdlib.if_nametoindex("lo")
 NO_SUCH_INTERFACE = 4_000_000_000  # an index no interface has: scopes then print as numbers
 
+USES = TUPLE_USES  # what a program does with an address: famsock.testing.compare
 
-def test_equal_hashed_and_unpacked_like_the_stdlib_tuple() -> None:
+
+@pytest.fixture(params=["loopback", "link-local"])
+def stdlib_and_famsock(request: pytest.FixtureRequest,
+                       syscall_path: str) -> Iterator[tuple[Any, Inet6Address]]:
+    """One socket's name as the stdlib reports it and as famsock does, on the path asked for."""
+    address: tuple[Any, ...] = ("::1", 0)
+    if request.param == "link-local":
+        address = ("fe80::1", 0, 0, request.getfixturevalue("link_local"))
+    with stdlib.socket(stdlib.AF_INET6, stdlib.SOCK_DGRAM) as sock:
+        sock.bind(address)
+        with famsock_view(sock, syscall_path) as ours:
+            yield sock.getsockname(), ours.getsockname()
+
+
+def test_str_is_the_stdlibs_str() -> None:
+    """The issue's "Must show": ``str(a) == str(tuple(a))``."""
+    addresses = [Inet6Address("::1", 8080), Inet6Address("fe80::1%lo", 80, 0x12345),
+                 famsock.decode(famsock.encode(Inet6Address("::ffff:127.0.0.1", 65535, 0, 2**32 - 1))),
+                 famsock.parse_address("inet6", ("", 0))]
+    for address in addresses:
+        assert str(address) == str(tuple(address)) == repr(tuple(address))
+
+
+@pytest.mark.parametrize("use", USES)
+def test_every_use_gives_what_the_stdlibs_tuple_gives(stdlib_and_famsock: tuple[Any, Inet6Address],
+                                                      use: str) -> None:
+    theirs, ours = stdlib_and_famsock
+    assert type(theirs) is tuple
+    assert type(ours) is Inet6Address
+    expected, got = outcome(USES[use], theirs), outcome(USES[use], ours)
+    assert got == expected
+    assert type(got.value) is type(expected.value)
+
+
+def test_attributes_are_the_fields() -> None:
     address = Inet6Address("::1", 8080, 5, 7)
-    assert address == ("::1", 8080, 5, 7)
-    assert hash(address) == hash(("::1", 8080, 5, 7))
-    host, port, flowinfo, scope_id = address
-    assert (host, port, flowinfo, scope_id) == (address.host, address.port, address.flowinfo,
-                                                address.scope_id)
-    assert {("::1", 8080, 5, 7): "found"}[address] == "found"
-    assert address[:2] == ("::1", 8080)
+    assert (address.host, address.port, address.flowinfo, address.scope_id) == address == ("::1", 8080, 5, 7)
+    assert isinstance(address, tuple)
+    match address:
+        case Inet6Address(host, port, flowinfo, scope_id):
+            assert (host, port, flowinfo, scope_id) == ("::1", 8080, 5, 7)
+        case _:
+            pytest.fail("Inet6Address did not match its own pattern")
 
 
 def test_flowinfo_and_scope_id_default_to_zero_as_in_the_stdlib_results() -> None:
@@ -36,6 +76,8 @@ def test_immutable() -> None:
     address = Inet6Address("::1", 1)
     with pytest.raises(AttributeError):
         address.port = 2  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        address.colour = "red"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -66,9 +108,26 @@ def test_constructor_checks() -> None:
     with pytest.raises(ValueError, match="not a name: 'localhost'"):
         Inet6Address("localhost", 80)
     with pytest.raises(ValueError, match="not a name: b'localhost'"):
-        Inet6Address(b"localhost", 80)  # type: ignore[arg-type]
+        Inet6Address(b"localhost", 80)
     with pytest.raises(TypeError, match="AF_INET6 port must be an integer, not str"):
-        Inet6Address("::1", "80")  # type: ignore[arg-type]
+        Inet6Address("::1", "80")  # type: ignore[call-overload]
+    assert Inet6Address("::1", 80, scope_id=3) == Inet6Address(host="::1", port=80, flowinfo=0, scope_id=3)
+
+
+def test_constructor_takes_one_iterable_as_tuple_does() -> None:
+    """Generic code rebuilds a tuple of any class as ``type(t)(items)`` (dataclasses.asdict...)."""
+    assert Inet6Address(iter(["::1", 80, 5, 7])) == ("::1", 80, 5, 7)
+    assert Inet6Address(["fe80::1%lo", 80]) == ("fe80::1", 80, 0, LO)
+    assert type(Inet6Address(("::1", 80, 0))) is Inet6Address
+    with pytest.raises(OverflowError, match="scope_id must be 0-4294967295"):
+        Inet6Address(["::1", 80, 0, -1])
+    for fields in (("::1",), ("::1", 80, 0, 0, 0)):
+        with pytest.raises(TypeError, match=f"takes 2-4 fields .*, got {len(fields)}"):
+            Inet6Address(fields)
+    with pytest.raises(TypeError, match="without a port"):
+        Inet6Address("::1")
+    with pytest.raises(TypeError, match="without a port"):
+        Inet6Address(["::1", 80], flowinfo=5)  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize("host", ["fe80::1%lo", f"fe80::1%{LO}", "FE80::1%lo"])
@@ -96,18 +155,24 @@ def test_replace_checks_too() -> None:
     assert address._replace(host="fe80::1%lo") == ("fe80::1", 1, 0, LO)
     with pytest.raises(OverflowError):
         address._replace(scope_id=-1)
+    assert type(address._replace(flowinfo=1)) is Inet6Address
 
 
 @pytest.mark.parametrize("address", [Inet6Address("2001:db8::1", 53, 0xABCDE, 0),
                                      Inet6Address("fe80::1", 80, 0, LO)])
 def test_pickles_to_an_equal_address(address: Inet6Address) -> None:
-    clone = pickle.loads(pickle.dumps(address))
-    assert clone == address
-    assert type(clone) is Inet6Address
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        clone = pickle.loads(pickle.dumps(address, protocol))
+        assert clone == address
+        assert type(clone) is Inet6Address
 
 
-def test_repr_names_every_field() -> None:
-    assert repr(Inet6Address("::1", 80, 1, 2)) == "Inet6Address(host='::1', port=80, flowinfo=1, scope_id=2)"
+def test_repr_is_the_tuples() -> None:
+    """The lead's decision: repr() stays the stdlib's too (a logged list of addresses prints as before)."""
+    assert repr(Inet6Address("::1", 80, 1, 2)) == "('::1', 80, 1, 2)"
+
+
+# -- the text form: famsock.address_to_text / address_from_text, never str() -------------------
 
 
 @pytest.mark.parametrize(
@@ -127,10 +192,11 @@ def test_repr_names_every_field() -> None:
          f"inet6:[fe80::1%{2**32 - 1}]:65535,flowinfo=0xfffff"),
     ],
 )
-def test_text_form_round_trips_through_str(address: Inet6Address, text: str) -> None:
-    assert str(address) == text
-    assert famsock.address_from_text(text) == address
+def test_text_form_round_trips(address: Inet6Address, text: str) -> None:
+    assert famsock.address_to_text(address) == text
+    assert famsock.address_from_text(famsock.address_to_text(address)) == address
     assert type(famsock.address_from_text(text)) is Inet6Address
+    assert str(address) != text
 
 
 @pytest.mark.parametrize(
@@ -167,6 +233,7 @@ def test_text_form_parses(text: str, expected: tuple[str, int, int, int]) -> Non
         ("inet6:[<broadcast>]:80", OSError),
         ("inet6:[fe80::1%lo]:80x", ValueError),
         ("[::1]:80", ValueError),
+        ("inet6:('::1', 80, 0, 0)", ValueError),  # str() of an address is not its text form
     ],
 )
 def test_bad_text_forms_are_refused(text: str, error: type[Exception]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import io
 import pickle
 import shutil
 import socket as stdlib
@@ -22,6 +23,8 @@ import pytest
 from famsock_inet6 import Inet6Address
 
 import famsock
+
+pytestmark = pytest.mark.usefixtures("no_fd_leak")
 
 _FAMILY: bytes = famsock.AF_INET6.to_bytes(2, sys.byteorder)
 
@@ -82,7 +85,7 @@ def test_make_normalizes_the_host() -> None:
 
 def test_replace_refuses_unknown_fields_as_namedtuple_does() -> None:
     with pytest.raises(ValueError, match="unexpected field names: \\['colour'\\]"):
-        Inet6Address("::1", 1)._replace(colour="red")  # type: ignore[call-arg]
+        Inet6Address("::1", 1)._replace(colour="red")
 
 
 def _pickled(protocol: int) -> Callable[[Inet6Address], Any]:
@@ -96,7 +99,8 @@ _CLONES: dict[str, Callable[[Inet6Address], Any]] = {
     "make": Inet6Address._make,
     "replace": lambda a: a._replace(),
     "constructor": lambda a: Inet6Address(*a),
-    "text": lambda a: famsock.address_from_text(str(a)),
+    "text": lambda a: famsock.address_from_text(famsock.address_to_text(a)),
+    "iterable": lambda a: Inet6Address(iter(a)),
 }
 
 @pytest.mark.skipif(sys.version_info < (3, 13), reason="copy.replace is Python 3.13+")
@@ -129,9 +133,49 @@ def test_every_decoded_address_survives_every_door(fields: tuple[str, int, int, 
     assert type(copied) is Inet6Address
 
 
+PROTOCOLS = range(pickle.HIGHEST_PROTOCOL + 1)
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_an_edited_pickle_is_checked(protocol: int) -> None:
+    """Protocols 0 and 1 rebuild tuple subclasses with ``tuple.__new__`` unless told otherwise."""
+    data = pickle.dumps(Inet6Address("::1", 80, 0, 7), protocol)
+    assert data.count(b"::1") == 1
+    with pytest.raises(ValueError, match="not a name: 'ab1'"):
+        pickle.loads(data.replace(b"::1", b"ab1"))
+    assert pickle.loads(data.replace(b"::1", b"::2")) == ("::2", 80, 0, 7)
+
+
+class _Calls(pickle.Unpickler):
+    """Unpickles into a record of the calls a pickle makes, instead of making them."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        return lambda *args: (f"{module}.{name}", args)
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_a_pickle_is_a_call_of_the_public_class_with_the_stdlib_fields(protocol: int) -> None:
+    """What a pickle holds, decided: ``famsock_inet6.Inet6Address(host, port, flowinfo, scope_id)``
+    and nothing else. It names the public class (stable while modules move) and needs
+    famsock-inet6 to load, as any typed value does; ``pickle.dumps(tuple(a))`` gives the stdlib's."""
+    address = famsock.decode(_sockaddr_in6("fe80::1", 80, 0xFFFFFFFF, 2**32 - 1))
+    data = pickle.dumps(address, protocol)
+    expected = ("famsock_inet6.Inet6Address", ("fe80::1", 80, 2**32 - 1, 2**32 - 1))
+    assert _Calls(io.BytesIO(data)).load() == expected
+    assert pickle.loads(pickle.dumps(tuple(address), protocol)).__class__ is tuple
+
+
+@pytest.mark.parametrize("clone", [copy.copy, copy.deepcopy])
+def test_a_copy_is_built_by_the_constructor(clone: Callable[[Any], Any]) -> None:
+    """Only ``tuple.__new__`` skips the checks: a copy of what it built is checked."""
+    forged = tuple.__new__(Inet6Address, ("::1", 80, 0, 2**32))
+    with pytest.raises(OverflowError, match="scope_id must be 0-4294967295, got 4294967296"):
+        clone(forged)
+
+
 def test_text_form_keeps_the_whole_flowinfo() -> None:
     address = famsock.decode(_sockaddr_in6("::1", 80, 0x0FFFFFFF, 0))
-    assert str(address) == "inet6:[::1]:80,flowinfo=0xfffffff"
+    assert famsock.address_to_text(address) == "inet6:[::1]:80,flowinfo=0xfffffff"
     assert famsock.address_from_text("inet6:[::1]:80,flowinfo=4294967295") == ("::1", 80, 2**32 - 1, 0)
     with pytest.raises(OverflowError, match="flowinfo must be 0-4294967295, got 4294967296"):
         famsock.address_from_text("inet6:[::1]:80,flowinfo=0x100000000")
@@ -248,17 +292,17 @@ def test_a_scope_number_that_is_another_interfaces_name_round_trips(make_interfa
     assert named_so != unused
     for host in ("fe80::1", "ff02::1"):
         address = famsock.decode(_sockaddr_in6(host, 80, 0, unused))
-        assert famsock.address_from_text(str(address)) == address
-        assert famsock.address_from_text(str(address)).scope_id == unused
+        assert famsock.address_from_text(famsock.address_to_text(address)) == address
+        assert famsock.address_from_text(famsock.address_to_text(address)).scope_id == unused
         by_name = famsock.decode(_sockaddr_in6(host, 80, 0, named_so))
-        assert str(by_name) == f"inet6:[{host}%{unused}]:80"  # the interface's name
-        assert famsock.address_from_text(str(by_name)) == by_name
+        assert famsock.address_to_text(by_name) == f"inet6:[{host}%{unused}]:80"  # the interface's name
+        assert famsock.address_from_text(famsock.address_to_text(by_name)) == by_name
 
 
 def test_a_non_ascii_interface_name_round_trips(make_interface: Callable[[str], int]) -> None:
     index = make_interface("fsk-\u00e9t\u00e9")
     address = famsock.decode(_sockaddr_in6("fe80::1", 80, 0, index))
-    assert famsock.address_from_text(str(address)) == address
+    assert famsock.address_from_text(famsock.address_to_text(address)) == address
 
 
 def test_the_kernel_refuses_an_unsendable_scope_alike(syscall_path: str) -> None:

@@ -14,10 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import famsock_inet6
 import pytest
 from famsock_inet6 import Inet6Address
 
 import famsock
+
+pytestmark = pytest.mark.usefixtures("no_fd_leak")
 
 Build = Callable[[int, int], Any]  # (port, lo's index) -> an address value
 
@@ -296,9 +299,10 @@ def test_ipv6_client_reaches_an_ipv4_server_through_its_mapped_address(syscall_p
             assert ours.getsockname() == (f"::ffff:{peer[0]}", peer[1], 0, 0)
 
 
-@pytest.mark.parametrize("loopback", famsock.family("inet6").loopbacks,
+@pytest.mark.parametrize("loopback", famsock_inet6.famsock_loopbacks(),
                          ids=lambda loopback: "stream" if loopback.type == stdlib.SOCK_STREAM else "dgram")
 def test_the_echo_loopbacks_serve_on_ipv6_loopback(syscall_path: str, loopback: Any) -> None:
+    assert loopback.family == famsock.AF_INET6
     with famsock.socket(famsock.AF_INET6, loopback.type, loopback.proto) as server:
         server.settimeout(5)
         server.bind(loopback.address())

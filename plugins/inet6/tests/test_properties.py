@@ -1,13 +1,16 @@
 """Properties of the AF_INET6 codec over generated values and bytes (hypothesis).
 
-- ``parse`` of any value, of any shape, raises only the stdlib's exception types, naming
-  AF_INET6, and accepts what the stdlib's C code accepts (checked on a stdlib socket's ``bind``),
+The properties every family has (parse raises only the stdlib's types, naming AF_INET6; decode
+only ValueError; every address is the stdlib's tuple and survives its bytes, its text form,
+pickling and copying) come from :class:`famsock.testing.properties.FamilyProperties`. Here,
+what is AF_INET6's own:
+
+- ``parse`` accepts what the stdlib's C code accepts (checked on a stdlib socket's ``bind``),
   but for the values the stdlib silently changes, which famsock refuses or keeps (see
-  ``famsock_inet6._address``).
-- ``decode`` of any bytes raises only ``ValueError``, or returns the address the stdlib reads there.
-- Every address famsock can return (decoded from bytes, parsed from values) survives its sockaddr
-  bytes and its text form, hashes and compares as the stdlib's tuple, is valid by construction,
-  and its own constructors rebuild it.
+  ``famsock_inet6._address``), and gives the canonical address;
+- ``decode`` reads the kernel's bytes as the stdlib reads them (loopback, v4-mapped too);
+- a decoded flowinfo wider than a 20-bit flow label is kept but never sent;
+- the constructors rebuild every address and check as ``parse`` does.
 
 Hosts are mostly literals: names go to the resolver, which fails at once in the test session's
 private network namespace.
@@ -23,25 +26,18 @@ from typing import Any
 
 from famsock_inet6 import Inet6Address
 from famsock_inet6._address import parse
-from famsock_inet6._codec import decode, encode
+from famsock_inet6._codec import decode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import famsock
-from famsock import _raw_syscalls
 from famsock.contract import SocketSpec
 from famsock.testing import strategies as fst
+from famsock.testing.compare import kernel_sockname, outcome
+from famsock.testing.properties import FamilyProperties
 
 SPEC = SocketSpec(stdlib.AF_INET6, stdlib.SOCK_DGRAM, 0)
 FLOW_LABEL_MAX = 0xFFFFF
 U32 = 2**32
-
-
-def is_documented_error(exc: BaseException) -> bool:
-    """The stdlib's types for AF_INET6 values: never UnicodeError (the stdlib says TypeError)."""
-    if isinstance(exc, UnicodeError):
-        return False
-    return isinstance(exc, (TypeError, OverflowError, ValueError, OSError))
 
 
 # -- strategies -----------------------------------------------------------------------------------
@@ -100,7 +96,7 @@ tuples = st.one_of(
     st.tuples(sometimes_junk(hosts), sometimes_junk(ports), sometimes_junk(flowinfos),
               sometimes_junk(scope_ids)),
 )
-user_values = st.one_of(tuples, fst.user_values(st.one_of(hosts, ports, fst.scalars())))
+any_values = st.one_of(tuples, fst.user_values(st.one_of(hosts, ports, fst.scalars())))
 
 valid_hosts = st.one_of(ipv6_literals, ipv6_literals.map(str.encode), spelled_literals,
                         st.sampled_from(["", "fe80::1%1", "ff02::1%lo", "::1%7"]))
@@ -116,25 +112,15 @@ def sockaddr_in6(packed: bytes, port: int, flowinfo: int, scope_id: int) -> byte
             + scope_id.to_bytes(4, sys.byteorder))
 
 
-# sockaddr bytes: mostly 28 bytes of AF_INET6 with edge values in every field, also other
-# lengths and other families
+# sockaddr bytes: 28 bytes of AF_INET6, edge values in every field often (FamilyProperties adds
+# other lengths and families for decode)
 sockaddr_in6_bytes = st.one_of(
     fst.sockaddrs(stdlib.AF_INET6, st.just(28)),
     st.builds(sockaddr_in6, packed_addresses, st.integers(0, 0xFFFF),
               st.one_of(st.integers(0, FLOW_LABEL_MAX), st.integers(0, U32 - 1), st.just(U32 - 1)),
               st.one_of(st.integers(0, 3), st.integers(0, U32 - 1), st.just(U32 - 1))),
 )
-any_sockaddr = st.one_of(
-    sockaddr_in6_bytes,
-    fst.sockaddrs(stdlib.AF_INET6, st.integers(0, 40)),
-    st.builds(lambda family, data: family + data[2:],
-              st.integers(0, 0xFFFF).map(lambda n: n.to_bytes(2, sys.byteorder)), sockaddr_in6_bytes),
-    st.binary(max_size=40),
-)
-
-decoded_addresses = sockaddr_in6_bytes.map(lambda data: decode(data, SPEC))
 parsed_addresses = valid_values.map(lambda value: parse(value, SPEC))
-addresses = st.one_of(decoded_addresses, parsed_addresses)
 
 
 def stdlib_form(data: bytes) -> tuple[str, int, int, int]:
@@ -145,36 +131,22 @@ def stdlib_form(data: bytes) -> tuple[str, int, int, int]:
     return ntop(data[8:24]), port, flowinfo, scope_id
 
 
-def outcome(call: Any, *args: Any) -> tuple[str, Any]:
-    """``("ok", result)`` or ``("raised", exception type)``."""
-    try:
-        return "ok", call(*args)
-    except Exception as exc:
-        return "raised", type(exc)
+class TestProperties(FamilyProperties):
+    family_name = "inet6"
+    sockaddrs = sockaddr_in6_bytes
+    values = valid_values
+    user_values = any_values
+    forbidden_parse_errors = (UnicodeError,)  # the stdlib says TypeError for a host it cannot encode
 
+    def stdlib_form(self, data: bytes) -> tuple[str, int, int, int]:
+        return stdlib_form(data)
 
-def raised_by(call: Any, *args: Any) -> Exception | None:
-    """The exception ``call(*args)`` raises, or None."""
-    try:
-        call(*args)
-    except Exception as exc:
-        return exc
-    return None
+    def encode_refusal(self, address: Any) -> type[BaseException] | None:
+        """Only a flow label is sent: a wider flowinfo (the kernel may report one) is not."""
+        return OverflowError if address.flowinfo > FLOW_LABEL_MAX else None
 
 
 # -- parse ----------------------------------------------------------------------------------------
-
-
-@given(user_values)
-def test_parse_raises_only_the_stdlib_exception_types(value: Any) -> None:
-    raised = raised_by(parse, value, SPEC)
-    assert raised is None or is_documented_error(raised), repr(raised)
-
-
-@given(user_values)
-def test_parse_errors_name_the_family(value: Any) -> None:
-    raised = raised_by(parse, value, SPEC)
-    assert raised is None or "AF_INET6" in str(raised), repr(raised)
 
 
 def stdlib_bind(value: Any) -> tuple[str, Any]:
@@ -225,53 +197,34 @@ def bad_host_and_bad_range(value: tuple[Any, ...]) -> bool:
     famsock checks ranges first (OverflowError): no lookup is spent on a value refused anyway."""
     host, *numbers = value
     return (outcome(parse, (host, 0), SPEC)[1] in (stdlib.gaierror, OSError)
-            and outcome(parse, ("::1", *numbers), SPEC) == ("raised", OverflowError))
+            and outcome(parse, ("::1", *numbers), SPEC)[:2] == ("raised", OverflowError))
 
 
 @settings(max_examples=fst.examples(300))
-@given(st.one_of(tuples, tuples, user_values))
+@given(st.one_of(tuples, tuples, any_values))
 def test_parse_accepts_what_the_stdlib_accepts(value: Any) -> None:
     verdict, detail = stdlib_bind(value)
     ours = outcome(parse, value, SPEC)
+    ended = ours[:2]
     scoped = has_scope(value)
-    if ours == ("raised", OverflowError) and verdict != "refused" and wrapped_by_the_stdlib(value):
+    if ended == ("raised", OverflowError) and verdict != "refused" and wrapped_by_the_stdlib(value):
         return
-    if ours == ("raised", ValueError) and scoped and verdict != "refused":
+    if ended == ("raised", ValueError) and scoped and verdict != "refused":
         return
     if verdict == "refused":
-        if ours == ("raised", OverflowError) and issubclass(detail, OSError):
+        if ended == ("raised", OverflowError) and issubclass(detail, OSError):
             assert bad_host_and_bad_range(value)
             return
-        assert ours == ("raised", detail)
+        assert ended == ("raised", detail)
         return
-    assert ours[0] == "ok", f"the stdlib accepts {value!r}, famsock raised {ours[1]}"
+    assert not ours.raised, f"the stdlib accepts {value!r}, famsock raised {ours.value}"
     if verdict == "bound":  # the kernel reports no flowinfo, and a scope for link-local only
         host, port, _, _ = detail
-        assert ours[1].host == host
-        assert ours[1].port in (0, port)  # port 0: the kernel chose one
+        assert ours.value.host == host
+        assert ours.value.port in (0, port)  # port 0: the kernel chose one
 
 
 # -- decode ---------------------------------------------------------------------------------------
-
-
-@given(any_sockaddr)
-def test_decode_raises_only_value_error(data: bytes) -> None:
-    raised = raised_by(decode, data, SPEC)
-    assert raised is None or isinstance(raised, ValueError), repr(raised)
-    if raised is None:
-        assert isinstance(decode(data, SPEC), Inet6Address)
-
-
-@given(sockaddr_in6_bytes)
-def test_decoded_addresses_equal_the_stdlib_form(data: bytes) -> None:
-    address = decode(data, SPEC)
-    assert address == stdlib_form(data)
-    assert tuple(address) == stdlib_form(data)
-
-
-@given(sockaddr_in6_bytes)
-def test_decoded_addresses_hash_as_the_stdlib_form(data: bytes) -> None:
-    assert hash(decode(data, SPEC)) == hash(stdlib_form(data))
 
 
 @settings(max_examples=fst.examples(50))
@@ -283,45 +236,7 @@ def test_decode_reads_kernel_addresses_as_the_stdlib(host: str) -> None:
     getsockname()."""
     with stdlib.socket(stdlib.AF_INET6, stdlib.SOCK_DGRAM) as sock:
         sock.bind((host, 0))
-        data = _raw_syscalls.getsockname(sock)
-        assert data is not None
-        assert decode(data, SPEC) == sock.getsockname()
-
-
-# -- every address --------------------------------------------------------------------------------
-
-
-@given(addresses)
-def test_addresses_survive_encode_and_decode(address: Inet6Address) -> None:
-    try:
-        data = encode(address)
-    except OverflowError:
-        assert address.flowinfo > FLOW_LABEL_MAX  # only a flow label is sent
-        return
-    again = decode(data, SPEC)
-    assert again == address
-    assert type(again) is Inet6Address
-
-
-@given(addresses)
-def test_addresses_survive_their_text_form(address: Inet6Address) -> None:
-    assert famsock.address_from_text(str(address)) == address
-
-
-@given(addresses)
-def test_addresses_are_valid_by_construction(address: Inet6Address) -> None:
-    assert parse(address, SPEC) is address
-
-
-@given(addresses)
-def test_the_constructor_rebuilds_every_address(address: Inet6Address) -> None:
-    assert Inet6Address(*address) == address
-    assert Inet6Address._make(address) == address
-
-
-@given(parsed_addresses)
-def test_the_stdlib_form_parses_to_the_same_address(address: Inet6Address) -> None:
-    assert parse(tuple(address), SPEC) == address
+        assert decode(kernel_sockname(sock), SPEC) == sock.getsockname()
 
 
 @given(st.tuples(ipv6_literals, st.integers(0, 0xFFFF), st.integers(0, FLOW_LABEL_MAX),
@@ -335,12 +250,18 @@ def test_parse_gives_the_canonical_address(value: tuple[str, int, int, int]) -> 
 # -- constructors ---------------------------------------------------------------------------------
 
 
+@given(st.one_of(sockaddr_in6_bytes.map(lambda data: decode(data, SPEC)), parsed_addresses))
+def test_the_constructor_rebuilds_every_address(address: Inet6Address) -> None:
+    assert Inet6Address(*address) == address
+    assert Inet6Address._make(address) == address
+
+
 @given(st.lists(st.one_of(ipv6_literals, ports, flowinfos, scope_ids, fst.scalars()), max_size=5))
 def test_make_checks_as_the_constructor(fields: list[Any]) -> None:
     """``Inet6Address._make`` (and through it ``_replace``) builds only what the constructor would."""
     made = outcome(Inet6Address._make, fields)
     if len(fields) != 4:
-        assert made == ("raised", TypeError)
+        assert made[:2] == ("raised", TypeError)
     else:
         assert made == outcome(Inet6Address, *fields)
 

@@ -2,8 +2,13 @@
 
 Installed, it registers itself under the ``famsock.families`` entry-point group; applications
 use it through ``famsock`` (``import famsock as socket``) and never import it directly, except
-for the address classes. Linux only: the struct layout, the abstract namespace and autobind
-are Linux's, so on other systems it registers nothing and famsock leaves AF_UNIX to the stdlib.
+for the address classes and :class:`UnixCredentials`. Linux only: the struct layouts, the
+abstract namespace and autobind are Linux's, so on other systems it registers nothing and famsock
+leaves AF_UNIX to the stdlib.
+
+Hooks (famsock.contract, version 2): the family (typed addresses that are the stdlib's own
+``str``/``bytes`` values), a loopback per socket type (fresh abstract names), the SCM_RIGHTS and
+SCM_CREDENTIALS control messages, and the SO_PEERCRED socket option.
 """
 
 from __future__ import annotations
@@ -13,34 +18,51 @@ import itertools
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from famsock.contract import Family, Loopback, Native, hookimpl
+from famsock.contract import ControlMessage, Family, Loopback, Native, SocketOption, hookimpl
 
 from ._address import (
     UNNAMED,
+    AnyUnixAddress,
     UnixAbstractAddress,
     UnixAddress,
     UnixPathAddress,
     UnixUnnamedAddress,
     from_text,
     parse,
+    to_text,
 )
-from ._codec import decode, encode, from_native, to_native
+from ._ancillary import (
+    UCRED_SIZE,
+    UnixCredentials,
+    decode_credentials,
+    decode_rights,
+    encode_credentials,
+    encode_rights,
+)
+from ._codec import decode, encode, from_native
 from ._constants import CONSTANTS
 
 __all__ = [
     "FAMILY",
     "UNNAMED",
+    "AnyUnixAddress",
     "UnixAbstractAddress",
     "UnixAddress",
+    "UnixCredentials",
     "UnixPathAddress",
     "UnixUnnamedAddress",
+    "famsock_control_messages",
     "famsock_families",
+    "famsock_loopbacks",
+    "famsock_socket_options",
     "fresh_abstract_address",
 ]
 
-famsock_contract = 1
+famsock_contract = 2
 
+_LINUX = sys.platform == "linux"
 _serial = itertools.count(1)
 
 
@@ -50,10 +72,10 @@ def fresh_abstract_address() -> UnixAbstractAddress:
     The pid and a counter make it readable in ``ss -x``; the random part keeps processes in other
     pid namespaces (sharing this network namespace) from colliding.
     """
-    return UnixAbstractAddress(f"famsock-{os.getpid()}-{next(_serial)}-{os.urandom(4).hex()}")
+    return UnixAbstractAddress.from_name(f"famsock-{os.getpid()}-{next(_serial)}-{os.urandom(4).hex()}")
 
 
-FAMILY = Family(
+FAMILY: Family[UnixAddress] = Family(
     name="unix",
     number=_socket.AF_UNIX,
     constant="AF_UNIX",
@@ -62,18 +84,43 @@ FAMILY = Family(
     parse=parse,
     encode=encode,
     decode=decode,
+    to_text=to_text,
     from_text=from_text,
     constants=CONSTANTS,
-    native=Native(from_native=from_native, to_native=to_native),
-    loopbacks=(
-        Loopback(_socket.SOCK_STREAM, fresh_abstract_address),
-        Loopback(_socket.SOCK_DGRAM, fresh_abstract_address),
-        Loopback(_socket.SOCK_SEQPACKET, fresh_abstract_address),
-    ),
+    native=Native(from_native=from_native),  # no to_native: the C methods take the str/bytes itself
     summary="Unix domain: paths (str/bytes/os.PathLike), abstract names (b'\\0name'), unnamed ('')",
 )
 
 
 @hookimpl
-def famsock_families() -> Sequence[Family]:
-    return [FAMILY] if sys.platform == "linux" else []
+def famsock_families() -> Sequence[Family[UnixAddress]]:
+    return [FAMILY] if _LINUX else []
+
+
+@hookimpl
+def famsock_loopbacks() -> Sequence[Loopback]:
+    if not _LINUX:
+        return []
+    return [Loopback(_socket.AF_UNIX, kind, fresh_abstract_address)
+            for kind in (_socket.SOCK_STREAM, _socket.SOCK_DGRAM, _socket.SOCK_SEQPACKET)]
+
+
+@hookimpl
+def famsock_control_messages() -> Sequence[ControlMessage[Any]]:
+    if not _LINUX:
+        return []
+    return [
+        ControlMessage(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, "SCM_RIGHTS", decode_rights, encode_rights,
+                       family=_socket.AF_UNIX),
+        ControlMessage(_socket.SOL_SOCKET, _socket.SCM_CREDENTIALS, "SCM_CREDENTIALS", decode_credentials,
+                       encode_credentials, family=_socket.AF_UNIX),
+    ]
+
+
+@hookimpl
+def famsock_socket_options() -> Sequence[SocketOption[Any]]:
+    if not _LINUX:
+        return []
+    # Read only: the kernel refuses to set it (ENOPROTOOPT), and says so through set_option too.
+    return [SocketOption(_socket.SOL_SOCKET, _socket.SO_PEERCRED, "SO_PEERCRED", encode_credentials,
+                         decode_credentials, UCRED_SIZE)]

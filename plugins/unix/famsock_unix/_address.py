@@ -1,89 +1,85 @@
-"""The typed AF_UNIX addresses and the parsing of user values into them.
+"""The typed AF_UNIX addresses, which are the stdlib's own values, and the parsing of user values.
 
-An AF_UNIX address is one of three kinds, each its own class under :class:`UnixAddress`:
+An AF_UNIX address is one of three kinds, each a subclass of the type the stdlib returns for it
+that adds attributes and changes nothing else (``str()``, ``repr()``, ``format()``, ``==``,
+``hash()``, JSON and every ``str``/``bytes`` method are the stdlib value's):
 
-- :class:`UnixPathAddress`: a filesystem path; the stdlib's form is ``str`` (``os.fsdecode``
-  of the bytes); it is ``os.PathLike``, so ``os.unlink(address)`` and ``Path(address)`` work.
-- :class:`UnixAbstractAddress`: a Linux abstract name, ``sun_path`` starting with NUL; the
-  stdlib's form is those ``bytes``, leading NUL included.
-- :class:`UnixUnnamedAddress`: no name (an unbound socket; ``bind()`` of it autobinds); the
-  stdlib's form is ``''``.
+- :class:`UnixPathAddress`, a ``str``: a filesystem path, ``os.fsdecode`` of its bytes.
+- :class:`UnixAbstractAddress`, a ``bytes``: a Linux abstract name, its leading NUL included.
+- :class:`UnixUnnamedAddress`, a ``str`` equal to ``''``: no name (an unbound socket; ``bind()``
+  of it autobinds). There is one instance, :data:`UNNAMED`.
 
-They are values, not ``str``/``bytes`` subclasses: ``str()`` must be the text form
-(``unix:/run/x.sock``), and a ``str`` subclass with that ``__str__`` leaks it wherever Python
-turns a string into text (``Path(address)``, f-strings). README.md weighs the choice.
+:class:`UnixAddress`, a mixin base of the three, is the family's ``address_type``: one
+``isinstance`` tells them all. The text form (``unix:/run/x.sock``, ``unix:@name``) is
+:func:`to_text` / :func:`from_text`, reached through ``famsock.address_to_text`` and
+``famsock.address_from_text``.
 
+Every address is valid however it was built (constructors, pickles, copies, the text form).
 Limits (Linux ``sun_path`` is 108 bytes): a path takes at most 107 bytes plus its terminating
 NUL; an abstract address all 108, its leading NUL included. Longer is ``OSError``, as in the
 stdlib. A NUL inside a path is ``ValueError`` (the stdlib silently binds the part before it).
 A C program may bind a 108-byte path without a NUL, which the kernel then reports: such an
-address decodes, prints, reads back from its text form, copies and pickles, but is never sent
-(``encode`` and ``to_native`` refuse it as ``parse`` refuses a 108-byte user value).
+address decodes, reads back from its text form, copies and pickles, but no syscall path sends it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeAlias, TypeVar
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeAlias
 
 from famsock.contract import SocketSpec
 
 from ._text import escape, unescape
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 __all__ = [
     "MAX_ABSTRACT",
     "MAX_PATH",
     "SUN_PATH_SIZE",
     "UNNAMED",
+    "AnyUnixAddress",
     "UnixAbstractAddress",
     "UnixAddress",
     "UnixPathAddress",
     "UnixUnnamedAddress",
     "from_reported",
+    "from_stdlib_path",
     "from_sun_path",
     "from_text",
     "parse",
     "path_too_long",
+    "to_text",
 ]
 
 SUN_PATH_SIZE = 108  # sizeof(((struct sockaddr_un *)0)->sun_path) on Linux
 MAX_PATH = SUN_PATH_SIZE - 1  # room for the terminating NUL
 MAX_ABSTRACT = SUN_PATH_SIZE  # the leading NUL and up to 107 bytes of name
 _CACHE_LIMIT = 512
+# What os.fsencode()/os.fsdecode() use, called directly: they cost a Python frame each.
+_ENCODING = sys.getfilesystemencoding()
+_ERRORS = sys.getfilesystemencodeerrors()
 
 #: What ``bind()`` and the other address methods take for AF_UNIX (bytes-like values too).
-UnixAddressLike: TypeAlias = "str | bytes | os.PathLike[str] | os.PathLike[bytes] | UnixAddress"
-_setattr = object.__setattr__
+UnixAddressLike: TypeAlias = "str | Buffer | os.PathLike[str] | os.PathLike[bytes] | UnixAddress"
 
 
 class UnixAddress:
-    """An AF_UNIX socket address: equal to, hashed and indexed like the stdlib's form.
+    """An AF_UNIX socket address: the base of the three kinds, each the stdlib's own value.
 
-    ``UnixAddress(value)`` accepts what ``bind()`` does (``str``, ``bytes``, ``os.PathLike``)
-    and returns the instance of the right kind. ``str()`` gives the text form (``unix:/path``,
-    ``unix:@name``, ``unix:``); ``stdlib`` the stdlib's own value; ``sun_path`` the bytes the
-    address puts in ``struct sockaddr_un`` (without a path's terminating NUL).
+    ``UnixAddress(value)`` accepts what ``bind()`` does (``str``, bytes-like, ``os.PathLike``)
+    and returns the address of the right kind. Attributes: ``kind`` (``"path"``, ``"abstract"``
+    or ``"unnamed"``), ``path``, ``name``, ``sun_path`` (the bytes in ``struct sockaddr_un``,
+    without a path's terminating NUL) and ``stdlib`` (the same value as a plain ``str``/``bytes``).
     """
 
-    __slots__ = ("_hash", "_stdlib", "_sun_path")
-    #: ``"path"``, ``"abstract"`` or ``"unnamed"``.
+    __slots__ = ()
     kind: ClassVar[str] = ""
-    _sun_path: bytes
-    _stdlib: str | bytes
-    _hash: int
 
-    def __new__(cls, value: UnixAddressLike) -> UnixAddress:
+    def __new__(cls, value: UnixAddressLike) -> AnyUnixAddress:  # type: ignore[misc]  # a subclass's
         return parse(value)
-
-    @property
-    def sun_path(self) -> bytes:
-        return self._sun_path
-
-    @property
-    def stdlib(self) -> str | bytes:
-        """What the stdlib's ``getsockname()`` returns for this address."""
-        return self._stdlib
 
     @property
     def path(self) -> str | None:
@@ -95,6 +91,17 @@ class UnixAddress:
         """The abstract name after its leading NUL, or ``None`` for the other kinds."""
         return None
 
+    @property
+    def sun_path(self) -> bytes:
+        """The ``sun_path`` bytes that matter (no terminating NUL; abstract: the leading one)."""
+        return b""
+
+    @property
+    def stdlib(self) -> str | bytes:
+        """The same value as the stdlib's exact type (``type(x) is str``), e.g. to pickle for a
+        process without famsock."""
+        return ""
+
     if not TYPE_CHECKING:  # hidden from mypy, which would accept any assignment if it saw them
 
         def __setattr__(self, name: str, value: object) -> NoReturn:
@@ -103,146 +110,136 @@ class UnixAddress:
         def __delattr__(self, name: str) -> NoReturn:
             raise AttributeError(f"{type(self).__name__} is immutable")
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, UnixAddress):
-            return self._sun_path == other._sun_path
-        # str and bytes never compare equal: comparing them would warn under `python -b`
-        if isinstance(other, str):
-            return type(self._stdlib) is str and self._stdlib == other
-        if isinstance(other, (bytes, bytearray)):
-            return type(self._stdlib) is bytes and self._stdlib == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    # Sequence access as the stdlib's str or bytes: asyncio (3.13) tells abstract from
-    # filesystem addresses by `path[0] not in (0, '\x00')`; `if address:` tests for a name.
-    def __len__(self) -> int:
-        return len(self._stdlib)
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._stdlib[index]
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._stdlib)
-
-    def __contains__(self, item: Any) -> bool:
-        return item in self._stdlib
-
-    def __str__(self) -> str:
-        return "unix:"
-
-    def __buffer__(self, flags: int) -> memoryview:
-        """The ``sun_path`` bytes (PEP 688, Python 3.12+): the stdlib takes any bytes-like value
-        as an AF_UNIX address, so stdlib sockets and ``sendmsg()`` accept typed addresses there."""
-        return memoryview(self._sun_path)
-
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        return from_reported, (self._sun_path,)  # not the constructor: kernel names may be longer
+        # Rebuilt checked, as the kernel's bytes are: not by the constructor, which keeps the
+        # 107-byte limit of user values (a 108-byte path the kernel reported must unpickle).
+        return from_reported, (self.sun_path,)
 
 
-_A = TypeVar("_A", bound=UnixAddress)
+class UnixPathAddress(UnixAddress, str):
+    """A filesystem AF_UNIX address: the stdlib's ``str`` (``os.fsdecode`` of its bytes).
 
+    ``UnixPathAddress(path)`` takes ``str``, bytes-like or ``os.PathLike``; ``b'/tmp/x'`` gives
+    ``'/tmp/x'``, as the stdlib reports it.
+    """
 
-def _make(cls: type[_A], sun_path: bytes, stdlib: str | bytes) -> _A:
-    address = object.__new__(cls)
-    _setattr(address, "_sun_path", sun_path)
-    _setattr(address, "_stdlib", stdlib)
-    _setattr(address, "_hash", hash(stdlib))
-    return address
-
-
-class UnixPathAddress(UnixAddress):
-    """A filesystem AF_UNIX address; ``os.fspath()`` of it is the path (the stdlib's ``str``)."""
-
-    __slots__ = ()
+    __slots__ = ("_sun_path",)
     kind = "path"
-    _stdlib: str
+    _sun_path: bytes  # cached: the raw path encodes from it
 
     def __new__(cls, path: UnixAddressLike) -> UnixPathAddress:
         address = parse(path)
         if not isinstance(address, UnixPathAddress):
             raise ValueError(f"not an AF_UNIX filesystem path: {_shorten(path)} "
-                             f"(that is an {address.kind} address)")
+                             f"(that is {_a(address)} address)")
         return address
 
     @property
     def path(self) -> str:
-        return self._stdlib
+        return str(self)
 
-    def __fspath__(self) -> str:
-        return self._stdlib
+    @property
+    def sun_path(self) -> bytes:
+        return self._sun_path
 
-    def __str__(self) -> str:
-        text = escape(self._sun_path)
-        return "unix:" + ("%40" + text[1:] if text.startswith("@") else text)
-
-    def __repr__(self) -> str:
-        return f"UnixPathAddress({self._stdlib!r})"
+    @property
+    def stdlib(self) -> str:
+        return str(self)
 
 
-class UnixAbstractAddress(UnixAddress):
-    """A Linux abstract AF_UNIX address: no file, gone with its socket. Equal to the stdlib's
-    ``bytes``, leading NUL included; ``name`` is what follows the NUL.
+class UnixAbstractAddress(UnixAddress, bytes):
+    """A Linux abstract AF_UNIX address: no file, gone with its socket. The stdlib's ``bytes``,
+    leading NUL included; ``name`` is what follows the NUL.
 
-    ``UnixAbstractAddress(name)`` takes the name *without* the leading NUL (``str`` names are
-    encoded as the stdlib does, ``os.fsencode``).
+    ``UnixAbstractAddress(value)`` takes that value (``b'\\0name'``, or ``'\\0name'``, encoded as
+    the stdlib does); :meth:`from_name` takes the name alone.
     """
 
     __slots__ = ()
     kind = "abstract"
-    _stdlib: bytes
 
-    def __new__(cls, name: str | bytes) -> UnixAbstractAddress:
+    def __new__(cls, value: str | Buffer) -> UnixAbstractAddress:
+        address = parse(value)
+        if not isinstance(address, UnixAbstractAddress):
+            raise ValueError(f"not an AF_UNIX abstract address: {_shorten(value)} (that is "
+                             f"{_a(address)} address; an abstract one starts with a NUL byte, "
+                             "or use UnixAbstractAddress.from_name)")
+        return address
+
+    @classmethod
+    def from_name(cls, name: str | bytes) -> UnixAbstractAddress:
+        """The abstract address of ``name``, given without its leading NUL."""
         if not isinstance(name, (str, bytes)):
             raise TypeError(f"an AF_UNIX abstract name must be str or bytes, not {type(name).__name__}: "
                             f"{_shorten(name)}")
-        address = parse(b"\0" + os.fsencode(name))
+        address = _parse(b"\0" + _fsencode(name), name)  # not cached: names are often fresh
         assert isinstance(address, UnixAbstractAddress)
         return address
 
     @property
     def name(self) -> bytes:
-        return self._sun_path[1:]
+        return self[1:]
 
-    def __str__(self) -> str:
-        return "unix:@" + escape(self._sun_path[1:])
+    @property
+    def sun_path(self) -> bytes:
+        return bytes(self)
 
-    def __repr__(self) -> str:
-        return f"UnixAbstractAddress({self._sun_path[1:]!r})"
+    @property
+    def stdlib(self) -> bytes:
+        return bytes(self)
 
 
-class UnixUnnamedAddress(UnixAddress):
+class UnixUnnamedAddress(UnixAddress, str):
     """No address: an unbound socket's name, or its peer's; ``bind()`` of it autobinds to an
-    abstract name the kernel chooses. Equal to the stdlib's ``''``; there is one instance."""
+    abstract name the kernel chooses. The stdlib's ``''``; there is one instance, ``UNNAMED``."""
 
     __slots__ = ()
     kind = "unnamed"
-    _stdlib: str
 
-    def __new__(cls) -> UnixUnnamedAddress:
+    def __new__(cls, value: str | Buffer = "") -> UnixUnnamedAddress:
+        if parse(value) is not UNNAMED:
+            raise ValueError(f"not the unnamed AF_UNIX address (''): {_shorten(value)}")
         return UNNAMED
 
-    def __repr__(self) -> str:
-        return "UnixUnnamedAddress()"
+
+_new_str = str.__new__
+_new_bytes = bytes.__new__
+_set_sun_path = UnixPathAddress.__dict__["_sun_path"].__set__  # the slot, past __setattr__
+
+UNNAMED: UnixUnnamedAddress = _new_str(UnixUnnamedAddress, "")
+
+#: An address of any kind, for annotations: what mypy knows as ``str`` or ``bytes`` (the base
+#: class :class:`UnixAddress` is a mixin, neither).
+AnyUnixAddress: TypeAlias = "UnixPathAddress | UnixAbstractAddress | UnixUnnamedAddress"
+_KINDS = (UnixPathAddress, UnixAbstractAddress, UnixUnnamedAddress)
 
 
-UNNAMED = _make(UnixUnnamedAddress, b"", "")
+def _path(text: str, sun_path: bytes) -> UnixPathAddress:
+    address = _new_str(UnixPathAddress, text)
+    _set_sun_path(address, sun_path)
+    return address
 
 
-def from_sun_path(sun_path: bytes) -> UnixAddress:
+def from_sun_path(sun_path: bytes) -> AnyUnixAddress:
     """The address for the significant ``sun_path`` bytes (no terminator), unchecked: for bytes
     the kernel, the stdlib or :func:`parse` produced. Paths may be 108 bytes here (the kernel
     lets C programs bind such an unterminated path). :func:`from_reported` checks."""
     if not sun_path:
         return UNNAMED
     if sun_path[0] == 0:
-        return _make(UnixAbstractAddress, sun_path, sun_path)
-    return _make(UnixPathAddress, sun_path, os.fsdecode(sun_path))
+        return _new_bytes(UnixAbstractAddress, sun_path)
+    return _path(sun_path.decode(_ENCODING, _ERRORS), sun_path)
 
 
-def from_reported(sun_path: bytes) -> UnixAddress:
+def from_stdlib_path(text: str) -> AnyUnixAddress:
+    """The address for a ``str`` the stdlib returned: a path (``os.fsdecode`` of the kernel's
+    bytes) or ``''``; unchecked, as :func:`from_sun_path`."""
+    if not text:
+        return UNNAMED
+    return _path(text, text.encode(_ENCODING, _ERRORS))
+
+
+def from_reported(sun_path: bytes) -> AnyUnixAddress:
     """The address for ``sun_path`` bytes the kernel could report, checked: what pickles and
     the text form hold. As :func:`parse`, but a path may have 108 bytes (no room for its NUL)."""
     data = bytes(sun_path)
@@ -255,30 +252,29 @@ def from_reported(sun_path: bytes) -> UnixAddress:
     return from_sun_path(data)
 
 
-_str_cache: dict[str, UnixAddress] = {}
-_bytes_cache: dict[bytes, UnixAddress] = {}  # apart: str and bytes keys may share a hash
+_str_cache: dict[str, AnyUnixAddress] = {}
+_bytes_cache: dict[bytes, AnyUnixAddress] = {}  # apart: str and bytes keys may share a hash
 
 
-def parse(value: Any, spec: SocketSpec | None = None) -> UnixAddress:
+def parse(value: Any, spec: SocketSpec | None = None) -> AnyUnixAddress:
     """A user value (``str``, bytes-like, ``os.PathLike`` or a ``UnixAddress``), checked."""
     kind = type(value)
-    if kind is UnixAbstractAddress or kind is UnixUnnamedAddress:  # replies to recvfrom() senders
-        return value  # type: ignore[no-any-return]
     if kind is str:
         hit = _str_cache.get(value)
-    elif kind is bytes:
+        return _cached(_str_cache, value, _parse(_fsencode(value), value)) if hit is None else hit
+    if kind is bytes:
         hit = _bytes_cache.get(value)
-    elif isinstance(value, UnixAddress):
+        return _cached(_bytes_cache, value, _parse(value, value)) if hit is None else hit
+    if isinstance(value, _KINDS):
         return value  # valid by construction, a 108-byte path the kernel reported included
-    else:
-        return _parse(_bytes_of(value), value)
-    if hit is None:
-        hit = _parse(_fsencode(value), value)
-        cache: dict[Any, UnixAddress] = _str_cache if kind is str else _bytes_cache
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()  # a bound, not an LRU
-        cache[value] = hit
-    return hit
+    return _parse(_bytes_of(value), value)
+
+
+def _cached(cache: dict[Any, AnyUnixAddress], key: Any, address: AnyUnixAddress) -> AnyUnixAddress:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()  # a bound, not an LRU
+    cache[key] = address
+    return address
 
 
 def _bytes_of(value: object) -> bytes:
@@ -315,7 +311,7 @@ def _fsencode(value: Any) -> bytes:
         raise TypeError(f"AF_UNIX address {_shorten(value)}: {exc}") from None
 
 
-def _parse(data: bytes, shown: object) -> UnixAddress:
+def _parse(data: bytes, shown: object) -> AnyUnixAddress:
     if not data:
         return UNNAMED
     if data[0] == 0:
@@ -341,7 +337,17 @@ def path_too_long(data: bytes, shown: object) -> NoReturn:
                   f"{SUN_PATH_SIZE} bytes, the path's terminating NUL included): {_shorten(shown)}")
 
 
-def from_text(text: str) -> UnixAddress:
+def to_text(address: UnixAddress) -> str:
+    """The text form after ``unix:``: ``/path``, ``@name`` (abstract) or nothing (unnamed); bytes
+    that are not printable UTF-8, ``%`` and a path's leading ``@`` as ``%XX``."""
+    sun_path = address.sun_path
+    if sun_path[:1] == b"\0":
+        return "@" + escape(sun_path[1:])
+    text = escape(sun_path)
+    return "%40" + text[1:] if text.startswith("@") else text
+
+
+def from_text(text: str) -> AnyUnixAddress:
     """The text after ``unix:``: ``/path`` or ``relative``, ``@name`` (abstract), or nothing
     (unnamed); bytes that are not printable UTF-8, ``%`` and a path's leading ``@`` as ``%XX``.
     Every address famsock returns reads back, a 108-byte path the kernel reported included."""
@@ -351,6 +357,10 @@ def from_text(text: str) -> UnixAddress:
     if data.startswith(b"\0"):
         raise ValueError(f"unix address text {text!r} starts with a NUL: write an abstract name as @name")
     return from_reported(data)
+
+
+def _a(address: UnixAddress) -> str:
+    return ("an " if address.kind[0] in "aeiou" else "a ") + address.kind
 
 
 def _shorten(value: object, limit: int = 80) -> str:

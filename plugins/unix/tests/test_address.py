@@ -1,22 +1,22 @@
-"""UnixAddress: a value that equals the stdlib's form and is a path where it is one.
-
-The stdlib's forms are ``str`` (path), ``bytes`` (abstract, leading NUL included) and ``''``
-(unnamed); ``str()`` is the text form, which ``famsock.address_from_text`` reads back exactly.
+"""UnixAddress: each kind is the stdlib's own value (``str`` path, ``bytes`` abstract name, ``''``),
+with attributes added and nothing else changed; the text form is famsock.address_to_text().
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import os
 import pathlib
 import pickle
 import random
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from famsock_unix import (
     UNNAMED,
+    AnyUnixAddress,
     UnixAbstractAddress,
     UnixAddress,
     UnixPathAddress,
@@ -25,18 +25,29 @@ from famsock_unix import (
 from famsock_unix._address import from_sun_path
 
 import famsock
+from famsock.testing import outcome
 
-PATH = UnixAddress("/run/x.sock")
-ABSTRACT = UnixAddress(b"\0name")
+PATH = UnixPathAddress("/run/x.sock")
+ABSTRACT = UnixAbstractAddress(b"\0name")
+UNDECODABLE = UnixPathAddress(b"/tmp/\xff")
+KINDS = [(PATH, "/run/x.sock"), (ABSTRACT, b"\0name"), (UNNAMED, ""), (UNDECODABLE, "/tmp/\udcff")]
+KIND_IDS = ["path", "abstract", "unnamed", "non-utf8-path"]
+# str() of bytes, and str == bytes, are what some tests compare: as with the stdlib's own values,
+# ``python -bb`` would make them errors.
+ALLOW_BYTES_WARNING = pytest.mark.filterwarnings("ignore::BytesWarning")
 
 
-@pytest.mark.parametrize(
-    ("address", "stdlib"),
-    [(PATH, "/run/x.sock"), (ABSTRACT, b"\0name"), (UNNAMED, ""),
-     (UnixAddress(b"/tmp/\xff"), "/tmp/\udcff")],
-    ids=["path", "abstract", "unnamed", "non-utf8-path"],
-)
-def test_equal_and_hashed_like_the_stdlib_form(address: UnixAddress, stdlib: str | bytes) -> None:
+def test_the_issues_must_show() -> None:
+    assert isinstance(PATH, str) and PATH.startswith("/")
+    assert isinstance(ABSTRACT, bytes) and ABSTRACT.startswith(b"\0")
+    assert isinstance(UNNAMED, str) and UNNAMED == ""
+    assert all(isinstance(address, UnixAddress) for address in (PATH, ABSTRACT, UNNAMED))
+    assert not isinstance("/run/x.sock", UnixAddress) and not isinstance(b"\0name", UnixAddress)
+    assert famsock.family("unix").address_type is UnixAddress
+
+
+@pytest.mark.parametrize(("address", "stdlib"), KINDS, ids=KIND_IDS)
+def test_equal_and_hashed_like_the_stdlib_form(address: AnyUnixAddress, stdlib: str | bytes) -> None:
     assert address == stdlib
     assert stdlib == address  # the reflected comparison
     assert not address != stdlib  # noqa: SIM202 - __ne__ is what is tested
@@ -48,14 +59,63 @@ def test_equal_and_hashed_like_the_stdlib_form(address: UnixAddress, stdlib: str
     assert type(address.stdlib) is type(stdlib)
 
 
-def test_kinds_never_compare_equal_across_types() -> None:
-    assert PATH != b"/run/x.sock"  # the stdlib's path form is str, never bytes
-    assert ABSTRACT != "\0name"  # and its abstract form bytes, never str
-    assert UNNAMED != b""
-    assert UnixAddress(b"\0") != UNNAMED  # the empty abstract name is a name
-    assert UnixAddress("/run/y.sock") != PATH
-    assert Path("/run/x.sock") != PATH  # as "/run/x.sock" != Path(...)
-    assert PATH != 1
+@ALLOW_BYTES_WARNING
+@pytest.mark.parametrize(("address", "stdlib"), KINDS, ids=KIND_IDS)
+def test_printed_formatted_and_serialized_as_the_stdlib_form(address: AnyUnixAddress,
+                                                             stdlib: str | bytes) -> None:
+    assert str(address) == str(stdlib) and type(str(address)) is str
+    assert repr(address) == repr(stdlib)
+    ours: object = address  # mypy would warn about f"{bytes}", which is what is compared here
+    theirs: object = stdlib
+    assert f"{ours}|{ours!r}|{ours!s:>30}" == f"{theirs}|{theirs!r}|{theirs!s:>30}"
+    assert outcome(format, address, "<30") == outcome(format, stdlib, "<30")  # bytes: TypeError
+    assert "%s %r" % (ours, ours) == "%s %r" % (theirs, theirs)  # noqa: UP031 - %-format is tested
+    assert repr([address, (b"x", address)]) == repr([stdlib, (b"x", stdlib)])  # print(recvfrom(...))
+    assert isinstance(address, type(stdlib))
+    if isinstance(address, str):
+        assert json.dumps({"peer": address}) == json.dumps({"peer": stdlib})
+        assert pathlib.PurePosixPath(address) == pathlib.PurePosixPath(stdlib)  # type: ignore[arg-type]
+    else:
+        with pytest.raises(TypeError, match="is not JSON serializable"):
+            json.dumps(address)  # as the stdlib's bytes (the message names the class)
+        assert bytes(address) == stdlib and memoryview(address).tobytes() == stdlib
+
+
+# A sample of every kind of str/bytes operation; results must be the plain value's, type included.
+# (CPython returns a str subclass's instance itself, not a plain copy, from ``s % ()`` and from
+# ``s.format(...)`` when ``s`` has no replacement field, and ``format(s, spec)`` when ``spec`` changes
+# nothing: an equal, valid address; not sampled.)
+STR_CALLS: list[tuple[str, tuple[Any, ...]]] = [
+    ("upper", ()), ("split", ("/",)), ("startswith", ("/",)), ("endswith", (".sock",)), ("encode", ()),
+    ("rpartition", ("/",)), ("replace", ("x", "y")), ("__add__", ("!",)), ("__mul__", (2,)),
+    ("__getitem__", (slice(1, None),)), ("__contains__", ("x",)), ("__len__", ()), ("__mod__", (5,)),
+    ("strip", ("/",)), ("zfill", (20,)), ("casefold", ()), ("__lt__", ("/s",)),
+    ("isprintable", ()), ("__getitem__", (0,)), ("__format__", ("^40",)), ("removeprefix", ("/tmp",)),
+]
+BYTES_CALLS: list[tuple[str, tuple[Any, ...]]] = [
+    ("hex", ()), ("split", (b"\0",)), ("startswith", (b"\0",)), ("decode", ("latin-1",)),
+    ("__add__", (b"!",)), ("__getitem__", (0,)), ("__getitem__", (slice(1, None),)), ("__len__", ()),
+    ("__contains__", (b"am",)), ("upper", ()), ("lstrip", (b"\0",)), ("__mul__", (2,)), ("__lt__", (b"\1",)),
+]
+
+
+@pytest.mark.parametrize(("address", "stdlib"), KINDS, ids=KIND_IDS)
+def test_every_method_gives_the_stdlib_forms_result(address: AnyUnixAddress, stdlib: str | bytes) -> None:
+    calls = STR_CALLS if isinstance(stdlib, str) else BYTES_CALLS
+    for name, arguments in calls:
+        ours, theirs = outcome(getattr(address, name), *arguments), outcome(getattr(stdlib, name), *arguments)
+        assert (ours, type(ours.value)) == (theirs, type(theirs.value)), name
+    assert list(address) == list(stdlib)
+    assert bool(address) is bool(stdlib)
+
+
+@pytest.mark.parametrize(("cls", "base"), [(UnixPathAddress, str), (UnixAbstractAddress, bytes),
+                                           (UnixUnnamedAddress, str)], ids=["path", "abstract", "unnamed"])
+def test_nothing_of_str_or_bytes_is_overridden(cls: type, base: type) -> None:
+    """Only what builds and protects a value: no __str__, __repr__, __eq__, __hash__, __format__..."""
+    ours = [klass for klass in cls.__mro__ if klass.__module__.startswith("famsock_unix")]
+    overridden = {name for klass in ours for name in vars(klass) if hasattr(base, name)}
+    assert overridden == {"__new__", "__reduce__", "__setattr__", "__delattr__", "__doc__", "__module__"}
 
 
 def test_attributes_by_kind() -> None:
@@ -63,6 +123,9 @@ def test_attributes_by_kind() -> None:
     assert (ABSTRACT.kind, ABSTRACT.path, ABSTRACT.name, ABSTRACT.sun_path) == (
         "abstract", None, b"name", b"\0name")
     assert (UNNAMED.kind, UNNAMED.path, UNNAMED.name, UNNAMED.sun_path) == ("unnamed", None, None, b"")
+    assert (UNDECODABLE.path, UNDECODABLE.sun_path) == ("/tmp/\udcff", b"/tmp/\xff")
+    for value in (PATH.path, PATH.stdlib, ABSTRACT.name, ABSTRACT.sun_path, ABSTRACT.stdlib, PATH.sun_path):
+        assert type(value) in (str, bytes)  # plain values, not typed addresses
 
 
 def test_the_constructor_returns_the_right_kind() -> None:
@@ -70,10 +133,18 @@ def test_the_constructor_returns_the_right_kind() -> None:
     assert type(UnixAddress(Path("relative"))) is UnixPathAddress
     assert type(UnixAddress("\0name")) is UnixAbstractAddress
     assert UnixAddress("") is UnixAddress(b"") is UNNAMED
-    assert UnixUnnamedAddress() is UNNAMED
-    assert UnixAbstractAddress(b"name") == UnixAbstractAddress("name") == b"\0name"
-    assert UnixPathAddress(b"/run/x.sock") == PATH
+    assert UnixUnnamedAddress() is UnixUnnamedAddress("") is UnixUnnamedAddress(b"") is UNNAMED
+    assert UnixAbstractAddress(b"\0name") == UnixAbstractAddress("\0name") == b"\0name"
+    assert UnixAbstractAddress.from_name(b"name") == UnixAbstractAddress.from_name("name") == ABSTRACT
     assert UnixAddress(PATH) is PATH
+
+
+@ALLOW_BYTES_WARNING
+def test_a_bytes_path_is_the_str_the_stdlib_reports() -> None:
+    address = UnixPathAddress(b"/tmp/x")
+    assert address == "/tmp/x" and type(address) is UnixPathAddress
+    assert address != b"/tmp/x"  # type: ignore[comparison-overlap]  # str and bytes never compare equal
+    assert UnixAddress(bytearray(b"/tmp/\xff")) == "/tmp/\udcff"  # os.fsdecode, as the stdlib
 
 
 def test_kind_constructors_refuse_other_kinds() -> None:
@@ -81,15 +152,30 @@ def test_kind_constructors_refuse_other_kinds() -> None:
         UnixPathAddress(b"\0name")
     with pytest.raises(ValueError, match="unnamed"):
         UnixPathAddress("")
+    with pytest.raises(ValueError, match=r"abstract address: b'name' \(that is a path address.*from_name"):
+        UnixAbstractAddress(b"name")
+    with pytest.raises(ValueError, match="not the unnamed AF_UNIX address"):
+        UnixUnnamedAddress("/x")
     with pytest.raises(TypeError, match="abstract name must be str or bytes, not int"):
-        UnixAbstractAddress(1)  # type: ignore[arg-type]
+        UnixAbstractAddress.from_name(1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"AF_UNIX address must be str, bytes or os\.PathLike, not int"):
+        UnixAbstractAddress(5)  # type: ignore[arg-type]  # not bytes(5): five NULs
+
+
+def test_inherited_constructors_check_too() -> None:
+    """``bytes.fromhex`` on a subclass calls the subclass: the value is checked like any other."""
+    assert UnixAbstractAddress.fromhex("006e616d65") == ABSTRACT
+    assert type(UnixAbstractAddress.fromhex("006e616d65")) is UnixAbstractAddress
+    with pytest.raises(ValueError, match="not an AF_UNIX abstract address"):
+        UnixAbstractAddress.fromhex("2f78")
+    with pytest.raises(OSError, match="abstract address of 109 bytes"):
+        UnixAbstractAddress.fromhex("00" + "61" * 108)
 
 
 def test_a_path_address_is_a_path(sock_dir: Path) -> None:
-    address = UnixAddress(sock_dir / "file")
-    assert isinstance(address, os.PathLike)
+    address = UnixPathAddress(sock_dir / "file")
     assert os.fspath(address) == str(sock_dir / "file")
-    assert Path(address) == sock_dir / "file"
+    assert Path(address) == sock_dir / "file"  # str() is the path: Path() gets the path
     assert pathlib.PurePosixPath(address).name == "file"
     with open(address, "w") as file:
         file.write("x")
@@ -98,67 +184,31 @@ def test_a_path_address_is_a_path(sock_dir: Path) -> None:
     assert not os.path.exists(sock_dir / "file")
 
 
-@pytest.mark.parametrize("address", [ABSTRACT, UNNAMED], ids=["abstract", "unnamed"])
-def test_other_kinds_are_not_paths(address: UnixAddress) -> None:
-    assert not isinstance(address, os.PathLike)
-    with pytest.raises(TypeError):
-        os.fspath(address)  # type: ignore[call-overload]
-
-
-def test_str_is_the_text_form_and_repr_is_the_constructor() -> None:
-    assert str(PATH) == f"{PATH}" == "unix:/run/x.sock"
-    assert str(ABSTRACT) == "unix:@name"
-    assert str(UNNAMED) == "unix:"
-    assert repr(PATH) == "UnixPathAddress('/run/x.sock')"
-    assert repr(ABSTRACT) == "UnixAbstractAddress(b'name')"
-    assert repr(UNNAMED) == "UnixUnnamedAddress()"
-    names = {"UnixPathAddress": UnixPathAddress, "UnixAbstractAddress": UnixAbstractAddress,
-             "UnixUnnamedAddress": UnixUnnamedAddress}
-    for address in (PATH, ABSTRACT, UNNAMED, UnixAddress(b"/tmp/\xff\n")):
-        assert eval(repr(address), names) == address
-
-
-def test_indexed_and_sized_like_the_stdlib_form() -> None:
-    # asyncio (3.13) tells abstract from filesystem addresses with `path[0] not in (0, '\x00')`
-    assert PATH[0] == "/" and PATH[0] not in (0, "\x00")
-    assert ABSTRACT[0] == 0
-    assert PATH[-5:] == ".sock"
-    assert len(PATH) == len("/run/x.sock") and len(ABSTRACT) == 5
-    assert not UNNAMED and PATH and UnixAddress(b"\0")
-    assert list(ABSTRACT) == list(b"\0name")
-    assert "x.sock" in PATH and b"am" in ABSTRACT
-
-
 def test_immutable() -> None:
     with pytest.raises(AttributeError, match="immutable"):
         PATH._sun_path = b"/elsewhere"
     with pytest.raises(AttributeError, match="immutable"):
-        del ABSTRACT._stdlib
+        del PATH._sun_path
     with pytest.raises(AttributeError):
         PATH.path = "/elsewhere"  # type: ignore[misc]
-    assert PATH == "/run/x.sock"
+    with pytest.raises(AttributeError):
+        ABSTRACT.extra = 1  # type: ignore[attr-defined]
+    assert PATH == "/run/x.sock" and PATH.sun_path == b"/run/x.sock"
 
 
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
 @pytest.mark.parametrize(
-    "address", [PATH, ABSTRACT, UNNAMED, from_sun_path(b"/" + b"p" * 107)],
-    ids=["path", "abstract", "unnamed", "108-byte-path-from-the-kernel"])
-def test_pickles_and_copies_to_an_equal_address(address: UnixAddress) -> None:
-    for clone in (pickle.loads(pickle.dumps(address)), copy.copy(address), copy.deepcopy(address)):
+    "address", [PATH, ABSTRACT, UNNAMED, UNDECODABLE, from_sun_path(b"/" + b"p" * 107)],
+    ids=[*KIND_IDS, "108-byte-path-from-the-kernel"])
+def test_pickles_and_copies_to_an_equal_address(address: UnixAddress, protocol: int) -> None:
+    clones = [pickle.loads(pickle.dumps(address, protocol)), copy.copy(address), copy.deepcopy(address)]
+    for clone in clones:
         assert clone == address
         assert type(clone) is type(address)
         assert clone.sun_path == address.sun_path
-    assert pickle.loads(pickle.dumps(UNNAMED)) is UNNAMED
-
-
-@pytest.mark.skipif(sys.version_info < (3, 12), reason="__buffer__ (PEP 688) is Python 3.12+")
-def test_bytes_like_on_python_3_12() -> None:
-    assert bytes(memoryview(PATH)) == b"/run/x.sock"  # type: ignore[arg-type, unused-ignore]
-    assert bytes(memoryview(ABSTRACT)) == b"\0name"  # type: ignore[arg-type, unused-ignore]
-
-
-def test_buffer_is_the_sun_path() -> None:
-    with ABSTRACT.__buffer__(0) as view:
-        assert view.tobytes() == b"\0name"
+    assert pickle.loads(pickle.dumps(UNNAMED, protocol)) is UNNAMED
+    plain = pickle.loads(pickle.dumps(address.stdlib, protocol))  # for a process without famsock
+    assert type(plain) in (str, bytes) and plain == address
 
 
 TEXT_FORMS = [
@@ -182,10 +232,12 @@ TEXT_FORMS = [
 ]
 
 
+@ALLOW_BYTES_WARNING
 @pytest.mark.parametrize(("value", "text"), TEXT_FORMS)
 def test_text_form(value: str | bytes, text: str) -> None:
     address = UnixAddress(value)
-    assert str(address) == text
+    assert famsock.address_to_text(address) == text
+    assert str(address) != text  # str() stays the stdlib's
     parsed = famsock.address_from_text(text)
     assert parsed == address
     assert type(parsed) is type(address)
@@ -198,7 +250,7 @@ def test_text_form_round_trips_every_byte() -> None:
     values += [b"\0" + bytes(generator.randrange(256) for _ in range(107)) for _ in range(200)]
     for value in values:
         address = UnixAddress(value)
-        assert famsock.address_from_text(str(address)).sun_path == value, value
+        assert famsock.address_from_text(famsock.address_to_text(address)).sun_path == value, value
 
 
 @pytest.mark.parametrize(
@@ -229,3 +281,8 @@ def test_text_form_reads_equivalent_spellings(text: str, expected: str | bytes) 
 def test_bad_text_forms_are_refused(text: str, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         famsock.address_from_text(text)
+
+
+def test_plain_values_have_no_text_form() -> None:
+    with pytest.raises(TypeError, match="str is not the address type of any famsock family"):
+        famsock.address_to_text("/run/x.sock")

@@ -1,13 +1,19 @@
-"""famsock AF_UNIX sockets where the stdlib's go: asyncio, socketserver, ``famsock echo``.
+"""famsock AF_UNIX sockets and addresses where the stdlib's go: asyncio, socketserver, logging,
+``famsock echo``.
 
-Each scenario also runs with a stdlib socket where the outcome depends on the Python version
-(asyncio 3.13+ removes a server's socket file when it closes, by calling ``os.stat()`` and
-``os.unlink()`` on ``sock.getsockname()``): famsock's typed addresses must lead to the same outcome.
+Typed addresses are the stdlib's own ``str`` and ``bytes``, so code that checks
+``isinstance(address, str)`` (``logging.handlers.SysLogHandler``) or hands them to a stdlib socket
+takes them as it takes the stdlib's. Each scenario also runs with a stdlib socket where the
+outcome depends on the Python version (asyncio 3.13+ removes a server's socket file when it
+closes, by calling ``os.stat()`` and ``os.unlink()`` on ``sock.getsockname()``): famsock's typed
+addresses must lead to the same outcome.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import logging.handlers
 import os
 import socket as stdlib
 import socketserver
@@ -25,6 +31,7 @@ from famsock_unix import (
     UnixPathAddress,
     UnixUnnamedAddress,
     famsock_families,
+    famsock_loopbacks,
     fresh_abstract_address,
 )
 
@@ -83,8 +90,7 @@ def test_asyncio_unix_server_on_a_path(syscall_path: str, sock_dir: Path) -> Non
 
 def test_asyncio_unix_server_on_an_abstract_name(syscall_path: str) -> None:
     address = fresh_abstract_address()
-    # open_unix_connection() calls os.fspath(): an abstract name goes in the stdlib's form
-    answer, extras = _serve_on(famsock.socket, address, address.stdlib)
+    answer, extras = _serve_on(famsock.socket, address, address)  # os.fspath() of bytes: the bytes
     assert answer == b"HELLO\n"
     [(sockname, peername)] = extras
     assert type(sockname) is UnixAbstractAddress and sockname == address
@@ -108,6 +114,25 @@ def test_asyncio_sock_methods_take_typed_addresses(syscall_path: str) -> None:
                 assert await loop.sock_recv(conn, 4) == b"ping"
 
     asyncio.run(asyncio.wait_for(main(), 10))
+
+
+def test_asyncio_datagram_endpoint_to_a_typed_path(syscall_path: str, sock_dir: Path) -> None:
+    """create_datagram_endpoint(family=AF_UNIX) takes only a ``str`` as local_addr/remote_addr."""
+
+    async def send(to: Any) -> None:
+        transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
+            asyncio.DatagramProtocol, local_addr=str(sock_dir / "client"), remote_addr=to,
+            family=famsock.AF_UNIX)
+        transport.sendto(b"hello")  # sent at once: nothing else is queued
+        transport.close()
+
+    with famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM) as server:
+        server.settimeout(5)
+        server.bind(sock_dir / "server")
+        asyncio.run(asyncio.wait_for(send(server.getsockname()), 10))
+        data, sender = server.recvfrom(100)
+    assert data == b"hello"
+    assert type(sender) is UnixPathAddress and sender == str(sock_dir / "client")
 
 
 class _UpperLine(socketserver.StreamRequestHandler):
@@ -167,7 +192,7 @@ def test_socketserver_unix_datagram_server(syscall_path: str) -> None:
         client.settimeout(5)
         client.bind("")  # so the server can answer
         thread = _serve_once(server)
-        client.sendto(b"hello", server.server_address.stdlib)
+        client.sendto(b"hello", server.server_address)  # a stdlib socket takes the typed address
         assert client.recvfrom(100) == (b"HELLO", server.server_address)
         thread.join(5)
         assert server.seen == [client.getsockname()]
@@ -177,13 +202,30 @@ def test_socketserver_unix_datagram_server(syscall_path: str) -> None:
 KIND_NAMES = {stdlib.SOCK_STREAM: "stream", stdlib.SOCK_DGRAM: "dgram", stdlib.SOCK_SEQPACKET: "seqpacket"}
 
 
-@pytest.mark.parametrize("loopback", FAMILY.loopbacks, ids=lambda loopback: KIND_NAMES[loopback.type])
+def test_syslog_handler_logs_to_a_typed_path(syscall_path: str, sock_dir: Path) -> None:
+    """SysLogHandler takes a ``str`` address as a UNIX socket's path (anything else as (host, port))."""
+    with famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM) as server:
+        server.settimeout(5)
+        server.bind(sock_dir / "log")
+        address = server.getsockname()
+        assert type(address) is UnixPathAddress
+        handler = logging.handlers.SysLogHandler(address=address)
+        try:
+            assert handler.unixsocket
+            record = logging.LogRecord("famsock", logging.WARNING, __file__, 1, "to %s", (address,), None)
+            handler.emit(record)
+        finally:
+            handler.close()
+        assert server.recv(1000) == f"<12>to {sock_dir / 'log'}\x00".encode()
+
+
+@pytest.mark.parametrize("loopback", famsock_loopbacks(), ids=lambda loopback: KIND_NAMES[loopback.type])
 def test_echo_over_every_loopback(syscall_path: str, loopback: Any) -> None:
     result = echo(FAMILY, loopback, b"Hello, world")
     assert result.ok
     assert result.path == syscall_path
     assert type(result.server) is UnixAbstractAddress
-    assert str(result.server).startswith("unix:@famsock-")
+    assert famsock.address_to_text(result.server).startswith("unix:@famsock-")
 
 
 def test_loopback_names_are_fresh_and_abstract() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import famsock
+from famsock.testing import raised_by
 
 Call = Callable[[Any, Any], Any]
 METHODS: dict[str, Call] = {
@@ -81,10 +82,11 @@ def _for_stdlib(value: Any) -> Any:
     return os.fspath(value) if isinstance(value, os.PathLike) else value
 
 
-def _error(make: Callable[..., Any], kind: int, method: Call, value: Any) -> BaseException:
-    with make(stdlib.AF_UNIX, kind) as sock, pytest.raises(Exception) as caught:
-        method(sock, value)
-    return caught.value
+def _error(make: Callable[..., Any], kind: int, method: Call, value: Any) -> Exception:
+    with make(stdlib.AF_UNIX, kind) as sock:
+        error = raised_by(method, sock, value)
+    assert error is not None, f"{make.__module__}.socket took {value!r}"
+    return error
 
 
 @pytest.mark.parametrize("kind", [pytest.param(stdlib.SOCK_DGRAM, id="dgram"),

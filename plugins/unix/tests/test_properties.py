@@ -1,12 +1,15 @@
 """Properties of the AF_UNIX codec over generated values and bytes (hypothesis).
 
-- ``parse`` of any value raises only the stdlib's exception types, naming AF_UNIX, and accepts
-  what the stdlib's C code accepts (a stdlib socket's ``connect`` for paths, ``bind`` for
-  abstract names), but for its documented differences: a NUL inside a path is refused, an
-  ``os.PathLike`` is taken.
-- ``decode`` of any bytes raises only ``ValueError``, or returns the address the stdlib reads there.
-- Every address famsock can return (decoded from bytes, parsed from values) survives its sockaddr
-  bytes and its text form, hashes and compares as the stdlib's value, and is valid by construction.
+The properties every family has (parse raises only the stdlib's types, naming AF_UNIX; decode
+only ValueError; every address is the stdlib's value and survives its bytes, its text form,
+pickling and copying) come from :class:`famsock.testing.properties.FamilyProperties`. Here,
+what is AF_UNIX's own:
+
+- ``parse`` accepts what the stdlib's C code accepts (a stdlib socket's ``connect`` for paths,
+  ``bind`` for abstract names), but for its documented differences: a NUL inside a path is
+  refused, an ``os.PathLike`` is taken; a path parses alike as str, bytes and path-like;
+- ``decode`` reads the kernel's bytes as the stdlib reads them, for names a C program binds
+  (a 108-byte path without a NUL included), and a 108-byte path is never sent.
 
 Lengths cluster around sun_path's limits: 107 bytes of path, 108 of abstract name (its NUL
 included), 108 of a path a C program bound without a NUL.
@@ -22,20 +25,19 @@ import tempfile
 from typing import Any
 
 from famsock_unix import UnixAddress, UnixPathAddress
-from famsock_unix._address import parse
-from famsock_unix._codec import decode, encode
+from famsock_unix._address import MAX_PATH, parse
+from famsock_unix._codec import decode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import famsock
-from famsock import _raw_syscalls
 from famsock.contract import SocketSpec
 from famsock.testing import strategies as fst
+from famsock.testing.compare import kernel_sockname, outcome, plain
+from famsock.testing.properties import FamilyProperties
 
 SPEC = SocketSpec(stdlib.AF_UNIX, stdlib.SOCK_DGRAM, 0)
 FAMILY = stdlib.AF_UNIX.to_bytes(2, sys.byteorder)
 SUN_PATH = 108
-DOCUMENTED = (TypeError, OverflowError, ValueError, OSError, BufferError)  # UnicodeError is a ValueError
 
 # -- strategies -----------------------------------------------------------------------------------
 
@@ -49,7 +51,7 @@ path_texts = st.one_of(
     st.builds(lambda size, fill: (fill * size)[:size], lengths, fst.texts(min_size=1, max_size=3)),
 )
 abstract_names = path_bytes.map(lambda name: b"\0" + name)
-user_values = st.one_of(
+any_values = st.one_of(
     path_texts,
     path_bytes,
     abstract_names,
@@ -76,7 +78,8 @@ def sockaddr_un(sun_path: bytes) -> bytes:
 
 
 # sockaddr_un bytes of every length the kernel may report (2 to 111), paths with and without
-# their NUL (and bytes after it), abstract names; also other families and lengths
+# their NUL (and bytes after it), abstract names (FamilyProperties adds other families and
+# lengths for decode)
 reported = st.one_of(
     st.binary(max_size=SUN_PATH).map(sockaddr_un),
     st.binary(max_size=SUN_PATH - 1).map(lambda name: sockaddr_un(b"\0" + name)),
@@ -85,13 +88,6 @@ reported = st.one_of(
               st.binary()),
     st.binary(min_size=SUN_PATH, max_size=SUN_PATH).map(lambda path: sockaddr_un(path.replace(b"\0", b"y")
                                                                                   + b"\0")),
-)
-any_sockaddr = st.one_of(
-    reported,
-    fst.sockaddrs(stdlib.AF_UNIX, st.integers(0, 120)),
-    st.builds(lambda family, data: family + data[2:],
-              st.integers(0, 0xFFFF).map(lambda n: n.to_bytes(2, sys.byteorder)), reported),
-    st.binary(max_size=120),
 )
 
 
@@ -103,9 +99,7 @@ def decodable(data: bytes) -> bool:
     return True
 
 
-decoded_addresses = reported.filter(decodable).map(lambda data: decode(data, SPEC))
 parsed_addresses = valid_values.map(lambda value: parse(value, SPEC))
-addresses = st.one_of(decoded_addresses, parsed_addresses)
 
 
 def stdlib_form(data: bytes) -> str | bytes:
@@ -117,36 +111,23 @@ def stdlib_form(data: bytes) -> str | bytes:
     return os.fsdecode(sun_path.partition(b"\0")[0])
 
 
-def outcome(call: Any, *args: Any) -> tuple[str, Any]:
-    """``("ok", result)`` or ``("raised", exception type)``."""
-    try:
-        return "ok", call(*args)
-    except Exception as exc:
-        return "raised", type(exc)
+class TestProperties(FamilyProperties):
+    family_name = "unix"
+    sockaddrs = reported.filter(decodable)
+    values = valid_values
+    user_values = any_values
+    parse_errors = (TypeError, OverflowError, ValueError, OSError, BufferError)  # as the stdlib's
 
+    def stdlib_form(self, data: bytes) -> str | bytes:
+        return stdlib_form(data)
 
-def raised_by(call: Any, *args: Any) -> Exception | None:
-    """The exception ``call(*args)`` raises, or None."""
-    try:
-        call(*args)
-    except Exception as exc:
-        return exc
-    return None
+    def encode_refusal(self, address: Any) -> type[BaseException] | None:
+        """A 108-byte path (a C program may bind one; the kernel reports it) has no room for its
+        NUL: never sent, as the stdlib never sends it."""
+        return OSError if isinstance(address, UnixPathAddress) and len(address.sun_path) > MAX_PATH else None
 
 
 # -- parse ----------------------------------------------------------------------------------------
-
-
-@given(user_values)
-def test_parse_raises_only_the_stdlib_exception_types(value: Any) -> None:
-    raised = raised_by(parse, value, SPEC)
-    assert raised is None or isinstance(raised, DOCUMENTED), repr(raised)
-
-
-@given(user_values)
-def test_parse_errors_name_the_family(value: Any) -> None:
-    raised = raised_by(parse, value, SPEC)
-    assert raised is None or "AF_UNIX" in str(raised), repr(raised)
 
 
 def stdlib_verdict(value: Any) -> tuple[str, Any]:
@@ -185,50 +166,29 @@ def has_inner_nul(value: Any) -> bool:
 
 
 @settings(max_examples=fst.examples(300))
-@given(user_values)
+@given(any_values)
 def test_parse_accepts_what_the_stdlib_accepts(value: Any) -> None:
     ours = outcome(parse, value, SPEC)
     if isinstance(value, os.PathLike):  # famsock takes os.PathLike, the stdlib its str or bytes
         fspath = outcome(os.fspath, value)
-        if fspath[0] == "raised":
-            assert ours == fspath
+        if fspath.raised:
+            assert ours[:2] == fspath[:2]
             return
         value = fspath[1]
-        if ours == ("raised", ValueError) and value[:1] in ("\0", b"\0"):
+        if ours[:2] == ("raised", ValueError) and value[:1] in ("\0", b"\0"):
             return  # a path-like is a filesystem path, never an abstract name (as for os.stat())
     verdict, detail = stdlib_verdict(value)
-    if ours == ("raised", ValueError) and has_inner_nul(value):
+    if ours[:2] == ("raised", ValueError) and has_inner_nul(value):
         return
     if verdict == "refused":
-        assert ours == ("raised", detail)
+        assert ours[:2] == ("raised", detail)
         return
-    assert ours[0] == "ok", f"the stdlib accepts {value!r}, famsock raised {ours[1]}"
+    assert not ours.raised, f"the stdlib accepts {value!r}, famsock raised {ours.value}"
     if verdict == "bound":
-        assert ours[1] == detail
+        assert ours.value == detail
 
 
 # -- decode ---------------------------------------------------------------------------------------
-
-
-@given(any_sockaddr)
-def test_decode_raises_only_value_error(data: bytes) -> None:
-    raised = raised_by(decode, data, SPEC)
-    assert raised is None or isinstance(raised, ValueError), repr(raised)
-    if raised is None:
-        assert isinstance(decode(data, SPEC), UnixAddress)
-
-
-@given(reported.filter(decodable))
-def test_decoded_addresses_equal_the_stdlib_form(data: bytes) -> None:
-    address = decode(data, SPEC)
-    assert address == stdlib_form(data)
-    assert address.stdlib == stdlib_form(data)
-    assert type(address.stdlib) is type(stdlib_form(data))
-
-
-@given(reported.filter(decodable))
-def test_decoded_addresses_hash_as_the_stdlib_form(data: bytes) -> None:
-    assert hash(decode(data, SPEC)) == hash(stdlib_form(data))
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -269,47 +229,16 @@ def test_decode_reads_kernel_addresses_as_the_stdlib(name: tuple[str, Any]) -> N
             bind_like_c(sock, detail)
         elif kind == "path":
             bind_like_c(sock, path_in(directory, *detail))
-        data = _raw_syscalls.getsockname(sock)
-        assert data is not None  # the kernel reports at least sun_family
-        assert decode(data, SPEC) == sock.getsockname()
+        assert decode(kernel_sockname(sock), SPEC) == sock.getsockname()
 
 
 # -- every address --------------------------------------------------------------------------------
 
 
-@given(addresses)
-def test_addresses_survive_encode_and_decode(address: UnixAddress) -> None:
-    try:
-        data = encode(address)
-    except OSError:
-        assert len(address.sun_path) == SUN_PATH  # a path a C program bound: never sent
-        return
-    again = decode(data, SPEC)
-    assert again == address
-    assert type(again) is type(address)
-
-
-@given(addresses)
-def test_addresses_survive_their_text_form(address: UnixAddress) -> None:
-    assert famsock.address_from_text(str(address)) == address
-
-
-@given(addresses)
-def test_addresses_hash_as_the_stdlib_form(address: UnixAddress) -> None:
-    assert address == address.stdlib
-    assert hash(address) == hash(address.stdlib)
-
-
-@given(addresses)
-def test_addresses_are_valid_by_construction(address: UnixAddress) -> None:
-    assert parse(address, SPEC) is address
-
-
-@given(parsed_addresses)
-def test_the_stdlib_form_parses_to_the_same_address(address: UnixAddress) -> None:
-    again = parse(address.stdlib, SPEC)
-    assert again == address
-    assert type(again) is type(address)
+@given(st.one_of(reported.filter(decodable).map(lambda data: decode(data, SPEC)), parsed_addresses))
+def test_the_stdlib_attribute_is_the_plain_value(address: UnixAddress) -> None:
+    assert address.stdlib == plain(address)
+    assert type(address.stdlib) is type(plain(address))
 
 
 @given(valid_paths)

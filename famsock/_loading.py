@@ -1,0 +1,354 @@
+"""One load of the plugins, or one registration, built aside: what :mod:`famsock._registry` publishes.
+
+Each entry point is loaded on its own, and each of a plugin's hook implementations is called
+on its own, so a plugin whose import fails (``SystemExit`` included), whose contract version
+differs, whose hook raises or returns something that is not a registration of that hook's kind,
+is recorded as *broken* with the reason, and the next one loads; so is a distribution whose
+metadata cannot be read. ``pluggy.PluginManager.load_setuptools_entrypoints`` is not used: it
+stops at the first broken entry point. Plugins named in ``FAMSOCK_BLOCK_PLUGINS`` (entry-point or
+distribution names, compared as pip normalises them) are not imported at all.
+
+:func:`build_state` indexes what the attempt found, every registration by its key (a family by
+its number and its name, a control message by its level and type...): two plugins claiming one
+key are both kept, and using that key raises :class:`~famsock.FamilyConflictError` naming both.
+"""
+
+from __future__ import annotations
+
+import _socket
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._constants import GENERIC_CONSTANTS
+from ._entrypoints import EntryPoint
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from .contract import Family
+
+__all__ = ["BLOCK_PLUGINS", "Attempt", "Claim", "PluginRecord", "State", "add", "build_state",
+           "load_entry", "normalize"]
+
+BLOCK_PLUGINS = "FAMSOCK_BLOCK_PLUGINS"
+
+
+@dataclass(frozen=True)
+class PluginRecord:
+    """One plugin as famsock found it.
+
+    ``status`` is ``"loaded"``, ``"blocked"`` (named in ``FAMSOCK_BLOCK_PLUGINS``) or ``"broken"``;
+    ``reason`` says why a plugin is not loaded. ``registrations`` are what its hooks returned.
+    """
+
+    name: str
+    distribution: str
+    version: str
+    status: str
+    reason: str = ""
+    registrations: tuple[Any, ...] = ()
+
+    @property
+    def families(self) -> tuple[Family[Any], ...]:
+        from .contract import Family  # noqa: PLC0415
+
+        return tuple(r for r in self.registrations if isinstance(r, Family))
+
+    @property
+    def source(self) -> str:
+        """``distribution version`` for messages, or the plugin name for unpackaged plugins."""
+        if not self.distribution:
+            return f"plugin {self.name!r} (registered in code)"
+        return f"{self.distribution} {self.version}".strip()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A registration and the plugin that made it; ``rivals`` are other plugins claiming its key."""
+
+    registration: Any
+    plugin: PluginRecord
+    rivals: tuple[PluginRecord, ...] = ()
+
+    @property
+    def family(self) -> Family[Any]:
+        """The registration, for claims of families."""
+        return self.registration  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    """Everything the registry answers from, complete; replaced whole, never changed."""
+
+    manager: pluggy.PluginManager | None
+    plugins: tuple[PluginRecord, ...]
+    registered: tuple[tuple[str, object], ...]  # (name, plugin) in the manager: to fill a fresh one
+    blocked: tuple[str, ...]  # names blocked in the manager
+    claims: tuple[Claim, ...]  # every registration's, in load order
+    by_key: Mapping[tuple[Any, ...], Claim]  # the first claim of each key (see _keys)
+    by_type: Mapping[type, Claim]  # families by address class
+    by_object: Mapping[int, Claim]  # id(registration): registrations need not be hashable
+    constants: Mapping[str, tuple[int, PluginRecord]]
+    constant_conflicts: Mapping[str, str]
+    warned: frozenset[str]  # conflicts already warned about
+    generation: int
+
+
+#: What a plugin asking the registry while the first load runs sees: nothing yet.
+NOTHING = State(None, (), (), (), (), {}, {}, {}, {}, {}, frozenset(), 0)
+
+
+class Attempt:
+    """One load or registration in progress: a fresh plugin manager and the records so far."""
+
+    def __init__(self, base: State | None) -> None:
+        import pluggy  # noqa: PLC0415 - deferred: import famsock stays cheap
+
+        from .contract import PROJECT, Hooks  # noqa: PLC0415
+
+        self.manager = pluggy.PluginManager(PROJECT)
+        self.manager.add_hookspecs(Hooks)
+        self.plugins: list[PluginRecord] = []
+        self.registered: list[tuple[str, object]] = []
+        self.blocked: list[str] = []
+        self.warnings: list[str] = []  # emitted when the attempt completes, before it is published
+        if base is not None:
+            self.plugins.extend(base.plugins)
+            for name in base.blocked:
+                self.block(name)
+            for name, plugin in base.registered:
+                self.manager.register(plugin, name=name)
+            self.registered.extend(base.registered)
+
+    def block(self, name: str) -> None:
+        self.manager.set_blocked(name)
+        self.blocked.append(name)
+
+    def record(self, name: str, distribution: str, version: str, status: str, reason: str = "",
+               registrations: tuple[Any, ...] = ()) -> PluginRecord:
+        record = PluginRecord(name, distribution, version, status, reason, registrations)
+        self.plugins.append(record)
+        if status == "broken":
+            self.warnings.append(f"famsock: skipped family plugin {name!r} from {record.source}: {reason}")
+        return record
+
+
+class _BrokenError(Exception):
+    """Why a plugin cannot be used; the message is its record's reason."""
+
+
+def normalize(name: str) -> str:
+    """A distribution or entry-point name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def load_entry(attempt: Attempt, entry: EntryPoint, blocked: set[str]) -> None:
+    """Import one entry point's plugin and add it to the attempt, or record why not."""
+    if blocked & {normalize(entry.name), normalize(entry.distribution)}:
+        if not entry.problem:
+            attempt.block(entry.name)
+        attempt.record(entry.name, entry.distribution, entry.version, "blocked", f"named in {BLOCK_PLUGINS}")
+        return
+    if entry.problem:  # a distribution whose metadata cannot be read
+        attempt.record(entry.name, entry.distribution, entry.version, "broken", entry.problem)
+        return
+    try:
+        plugin = _resolve(entry.value)
+    except (Exception, SystemExit) as exc:  # a plugin's import must not stop the others
+        attempt.record(entry.name, entry.distribution, entry.version, "broken",
+                       f"import of {entry.value!r} failed: {_describe(exc)}")
+        return
+    add(attempt, plugin, entry.name, entry.distribution, entry.version)
+
+
+def add(attempt: Attempt, plugin: object, name: str, distribution: str, version: str) -> PluginRecord:
+    """Register ``plugin`` in the attempt's manager and record its registrations, or why not."""
+    if attempt.manager.is_blocked(name):
+        return attempt.record(name, distribution, version, "blocked", f"named in {BLOCK_PLUGINS}")
+    try:
+        registrations = _register(attempt.manager, plugin, name)
+    except _BrokenError as exc:
+        return attempt.record(name, distribution, version, "broken", str(exc))
+    except (Exception, SystemExit) as exc:  # whatever a plugin object does must not stop the others
+        return attempt.record(name, distribution, version, "broken", f"loading it raised {_describe(exc)}")
+    attempt.registered.append((name, plugin))
+    return attempt.record(name, distribution, version, "loaded", "", registrations)
+
+
+def _register(manager: pluggy.PluginManager, plugin: object, name: str) -> tuple[Any, ...]:
+    from .contract import CONTRACT_VERSION  # noqa: PLC0415
+
+    try:
+        declared = getattr(plugin, "famsock_contract", None)
+    except Exception as exc:
+        raise _BrokenError(f"reading famsock_contract raised {_describe(exc)}") from exc
+    if declared != CONTRACT_VERSION:
+        problem = ("declares no famsock_contract" if declared is None
+                   else f"was written for famsock contract {declared!r}")
+        raise _BrokenError(f"{problem}; this famsock provides contract {CONTRACT_VERSION}")
+    if manager.has_plugin(name) or manager.is_registered(plugin):
+        raise _BrokenError(f"a plugin named {name!r} (or the same object) is already registered")
+    try:
+        try:
+            manager.register(plugin, name=name)
+        except Exception as exc:
+            raise _BrokenError(f"pluggy refused it: {_describe(exc)}") from exc
+        return _call_hooks(manager, plugin)
+    except (Exception, SystemExit):
+        if manager.has_plugin(name):  # ours (the name was free): pluggy < 1.6 keeps refused ones too
+            manager.unregister(name=name)
+        raise
+
+
+def _call_hooks(manager: pluggy.PluginManager, plugin: object) -> tuple[Any, ...]:
+    """Every hook of this plugin, each called alone; its results checked against the hook's kind."""
+    from .contract import REGISTRATIONS  # noqa: PLC0415
+
+    registrations: list[Any] = []
+    implemented = False
+    for hook_name, kind in REGISTRATIONS.items():
+        hook = getattr(manager.hook, hook_name)
+        for impl in (i for i in hook.get_hookimpls() if i.plugin is plugin):
+            implemented = True
+            try:
+                result = impl.function()
+            except (Exception, SystemExit) as exc:  # SystemExit: as at import, the plugin is broken
+                raise _BrokenError(f"{hook_name}() raised {_describe(exc)}") from exc
+            if isinstance(result, kind) or not isinstance(result, (list, tuple)):
+                raise _BrokenError(f"{hook_name}() must return a list of {kind.__name__}, got {result!r}")
+            wrong = [r for r in result if not isinstance(r, kind)]
+            if wrong:
+                raise _BrokenError(f"{hook_name}() returned {wrong[0]!r}, not a famsock.contract."
+                                   f"{kind.__name__}")
+            registrations.extend(result)
+    if not implemented:
+        raise _BrokenError("implements no famsock hook (" + ", ".join(REGISTRATIONS) + ")")
+    problems = _registration_problems(registrations)
+    if problems:
+        raise _BrokenError("invalid registration: " + "; ".join(problems))
+    return tuple(registrations)
+
+
+def _registration_problems(registrations: list[Any]) -> list[str]:
+    """What makes a plugin's registrations unusable, beyond what each checks itself."""
+    problems: list[str] = []
+    seen: dict[tuple[Any, ...], Any] = {}
+    for registration in registrations:
+        for key in _keys(registration):
+            if key in seen:
+                problems.append(f"{_describe_key(key)} is registered twice by this plugin")
+            seen[key] = registration
+        for name, value in _constants_of(registration).items():
+            known = GENERIC_CONSTANTS.get(name, getattr(_socket, name, value))
+            if known != value:
+                problems.append(f"{registration.name}: {name} = {value}, but it is {int(known)} on this "
+                                "platform")
+    return problems
+
+
+def _keys(registration: Any) -> list[tuple[Any, ...]]:
+    """The keys a registration claims alone: two plugins claiming one conflict."""
+    from .contract import (  # noqa: PLC0415
+        Command,
+        ControlMessage,
+        Family,
+        InetText,
+        ServerSetup,
+        SocketOption,
+    )
+
+    if isinstance(registration, Family):
+        return [("family", registration.number), ("family name", registration.name)]
+    if isinstance(registration, ControlMessage):
+        return [("control message", registration.level, registration.type, registration.family)]
+    if isinstance(registration, SocketOption):
+        return [("socket option", registration.level, registration.option)]
+    if isinstance(registration, Command):
+        return [("command", registration.name)]
+    if isinstance(registration, (InetText, ServerSetup)):
+        return [(type(registration).__name__, registration.family)]
+    return []  # loopbacks: as many as plugins offer
+
+
+def _describe_key(key: tuple[Any, ...]) -> str:
+    kind, *rest = key
+    return f"{kind} {', '.join(map(repr, rest))}"
+
+
+def _constants_of(registration: Any) -> dict[str, int]:
+    from .contract import Family  # noqa: PLC0415
+
+    if not isinstance(registration, Family):
+        return {}
+    return {registration.constant: registration.number, **registration.constants}
+
+
+def build_state(attempt: Attempt, previous: State | None) -> tuple[State, list[str]]:
+    """The lookups of the attempt's plugins, conflicting claims marked; and conflicts to warn of."""
+    from .contract import Family  # noqa: PLC0415
+
+    pairs = [(registration, record) for record in attempt.plugins for registration in record.registrations]
+    holders: dict[tuple[Any, ...], list[PluginRecord]] = {}
+    for registration, record in pairs:
+        for key in _keys(registration):
+            holders.setdefault(key, []).append(record)
+    claims: list[Claim] = []
+    for registration, record in pairs:
+        rivals = {id(r): r for key in _keys(registration) for r in holders[key] if r is not record}
+        claims.append(Claim(registration, record, tuple(rivals.values())))
+    by_key: dict[tuple[Any, ...], Claim] = {}
+    by_type: dict[type, Claim] = {}
+    by_object: dict[int, Claim] = {}
+    warned = set(previous.warned if previous else ())
+    conflicts: list[str] = []
+    for claim in claims:
+        for key in _keys(claim.registration):
+            by_key.setdefault(key, claim)
+        if isinstance(claim.registration, Family):
+            by_type.setdefault(claim.registration.address_type, claim)
+        by_object.setdefault(id(claim.registration), claim)
+        message = conflict_message(claim)
+        if claim.rivals and message not in warned:
+            warned.add(message)
+            conflicts.append(f"famsock: {message}")
+    constants: dict[str, tuple[int, PluginRecord]] = {}
+    constant_conflicts: dict[str, str] = {}
+    for registration, record in pairs:
+        for name, value in _constants_of(registration).items():
+            first = constants.setdefault(name, (value, record))
+            if first[0] != value:
+                constant_conflicts[name] = (f"constant {name} is {first[0]} in {first[1].source} "
+                                            f"but {value} in {record.source}")
+    state = State(attempt.manager, tuple(attempt.plugins), tuple(attempt.registered), tuple(attempt.blocked),
+                  tuple(claims), by_key, by_type, by_object, constants, constant_conflicts,
+                  frozenset(warned), (previous.generation if previous else 0) + 1)
+    return state, conflicts
+
+
+def conflict_message(claim: Claim) -> str:
+    from .contract import Family  # noqa: PLC0415
+
+    holders = sorted([claim.plugin, *claim.rivals], key=lambda r: (r.source, r.name))
+    who = " and ".join(f"{r.source} (plugin {r.name!r})" for r in holders)
+    registration = claim.registration
+    if isinstance(registration, Family):
+        what = f"address family {registration.name!r} ({registration.constant} = {registration.number})"
+    else:
+        what = " and ".join(_describe_key(key) for key in _keys(registration))
+    return f"{what} is claimed by {who}; uninstall one, or name one in {BLOCK_PLUGINS}"
+
+
+def _resolve(value: str) -> Any:
+    import importlib  # noqa: PLC0415
+
+    module_name, _, attribute = value.partition(":")
+    obj: Any = importlib.import_module(module_name.strip())
+    for part in filter(None, attribute.strip().split(".")):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,155 @@
+"""``RawBackend``: plugin-encoded ``struct sockaddr`` bytes into libc, the kernel's bytes decoded.
+
+Works for every family, the ones the interpreter has never heard of included; forced by
+``FAMSOCK_SYSCALL_PATH=raw`` or ``famsock.set_syscall_path("raw")``. The libc calls are
+:mod:`famsock._raw_calls` and :mod:`famsock._raw_messages`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from sys import audit as _audit
+from sys import byteorder as _byteorder
+
+from ._backend_parts import (
+    NO_RECENT,
+    Never,
+    TypedClasses,
+    message_calls,
+    parsed_for_sendto,
+    remember,
+)
+from ._backend_parts import raw_sendto as sendto_raw_sockaddr
+from ._boundary import SOCKADDR_MAX, bad_sockaddr, decode_or_raw
+from ._raw_sockaddr import RawSockaddr
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
+if TYPE_CHECKING:
+    from socket import socket as StdSocket
+    from typing import Any
+
+    from ._registry import Registry
+    from .contract import Family, SocketSpec
+
+__all__ = ["RawBackend"]
+
+
+class RawBackend:
+    """Plugin-encoded sockaddr bytes into libc; the bytes the kernel returns decoded by the plugin.
+
+    Built like :class:`NativeBackend`, for the same reasons. ``decode`` is memoized by the sockaddr
+    bytes; ``encode`` through ``sendto``'s last pair only, since a dict keyed by typed addresses
+    costs more than encoding when their hash is Python code. Bytes whose ``sa_family`` is not the
+    socket's, or that the plugin cannot decode, go to :func:`famsock._boundary.decode_or_raw`
+    (memoized too: the bytes name their family).
+    """
+
+    name = "raw"
+    __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "direct_type", "family",
+                 "getpeername", "getsockname", "recent", "recvfrom", "recvfrom_into", "recvmsg",
+                 "recvmsg_into", "results", "sendmsg", "sendto", "spec")
+
+    def __init__(self, family: Family[Any], spec: SocketSpec, registry: Registry) -> None:  # noqa: PLR0915
+        from . import _raw_calls as raw  # noqa: PLC0415 - ctypes only once a raw backend exists
+        from . import _raw_messages as messages  # noqa: PLC0415
+
+        self.family = family
+        self.spec = spec
+        typed = TypedClasses(family, spec, registry)
+        classes, parsed, learnt = typed.classes, typed.parsed, typed.learnt
+        encode, decode, check = family.encode, family.decode, family.check_use
+        raw_sendto, raw_recvfrom, raw_connect = raw.sendto, raw.recvfrom, raw.connect
+        decoded: dict[Any, Any] = {None: None}
+        recent: list[tuple[Any, bytes]] = [(Never, b"")]  # one pair, replaced whole: thread-safe
+        ours = family.number.to_bytes(2, _byteorder)  # sa_family, host order, as the kernel writes it
+        longest = SOCKADDR_MAX
+
+        def encoded(address: Any, operation: str) -> bytes:
+            if check is not None:
+                check(address, spec, operation)  # type: ignore[arg-type]
+            data = encode(address, spec)
+            if type(data) is not bytes or data[:2] != ours or len(data) > longest:
+                raise bad_sockaddr(registry, family, data)
+            return data
+
+        def sockaddr(value: Any, operation: str) -> bytes:
+            if type(value) is RawSockaddr:
+                return value.sockaddr
+            return encoded(value if type(value) in classes else parsed(value), operation)
+
+        def address(data: bytes | None, sock: StdSocket | None = None) -> Any:
+            try:
+                return decoded[data]
+            except KeyError:
+                if data is None:
+                    return None
+                if data[:2] != ours:  # the kernel moved the socket (IPV6_ADDRFORM), or 1 byte
+                    return remember(decoded, data, decode_or_raw(registry, data, spec))
+                try:
+                    result = learnt(decode(data, spec), "decode")
+                except ValueError as exc:
+                    result = RawSockaddr.from_sockaddr(
+                        data, f"the {family.name!r} plugin cannot decode it: {exc}")
+                return remember(decoded, data, result)
+
+        def bind(sock: StdSocket, value: Any) -> None:
+            data = sockaddr(value, "bind")
+            _audit("socket.bind", sock, value)
+            raw.bind(sock, data)
+
+        def sendto(sock: StdSocket, data: Any, flags: Any, value: Any) -> int:
+            last = recent[0]
+            if value is last[0]:
+                _audit("socket.sendto", sock, value)
+                return raw_sendto(sock, data, flags, last[1])
+            if type(value) is RawSockaddr:
+                return sendto_raw_sockaddr(sock, data, flags, value)
+            typed = value if type(value) in classes else parsed_for_sendto(parsed, value, data, flags)
+            destination = encoded(typed, "sendto")
+            recent[0] = (typed, destination)
+            _audit("socket.sendto", sock, value)
+            return raw_sendto(sock, data, flags, destination)
+
+        def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, Any]:
+            data, result = raw_recvfrom(sock, bufsize, flags)
+            try:
+                return data, decoded[result]
+            except KeyError:
+                return data, address(result)
+
+        def connect(sock: StdSocket, value: Any) -> None:
+            data = sockaddr(value, "connect")
+            _audit("socket.connect", sock, value)
+            code = raw_connect(sock, data)
+            if code:
+                raise OSError(code, os.strerror(code))
+
+        def connect_ex(sock: StdSocket, value: Any) -> int:
+            data = sockaddr(value, "connect")
+            _audit("socket.connect", sock, value)
+            try:
+                code: int = raw_connect(sock, data)
+            except TimeoutError:
+                return errno.EWOULDBLOCK  # what the stdlib's connect_ex() returns on a timeout
+            return code
+
+        def recvfrom_into(sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, Any]:
+            received, result = raw.recvfrom_into(sock, buffer, nbytes, flags)
+            return received, address(result)
+
+        self.direct_type = Never
+        self.results = None
+        self.recent = NO_RECENT
+        self.address = address
+        self.bind = bind
+        self.connect = connect
+        self.connect_ex = connect_ex
+        self.sendto = sendto
+        self.recvfrom = recvfrom
+        self.recvfrom_into = recvfrom_into
+        self.sendmsg, self.recvmsg, self.recvmsg_into = message_calls(
+            messages.sendmsg, messages.recvmsg, messages.recvmsg_into, sockaddr, address, audit=True)
+        self.accept = raw.accept
+        self.getsockname = lambda sock: address(raw.getsockname(sock))
+        self.getpeername = lambda sock: address(raw.getpeername(sock))
