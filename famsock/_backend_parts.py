@@ -25,7 +25,6 @@ from sys import audit as _audit
 from sys import maxsize as _maxsize
 
 from ._boundary import check_address, proper
-from ._c_arguments import c_int
 from ._raw_sockaddr import RawSockaddr
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
@@ -66,6 +65,14 @@ _MSG_TRUNC = _socket.MSG_TRUNC
 _FD_SIZE = memoryview(bytes(8)).cast("i").itemsize  # sizeof(int), without importing struct
 _BYTES_LIMIT = _maxsize - 33  # sys.getsizeof(b""): past this, bytes() raises OverflowError
 _ZEROED_IN_PLACE = 1 << 20
+
+
+def c_int(value: Any) -> int:
+    """:func:`famsock._c_arguments.c_int`, imported when first needed (unusual flags): a first
+    bind() imports one module fewer."""
+    from ._c_arguments import c_int as checked  # noqa: PLC0415
+
+    return checked(value)
 
 
 def remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:

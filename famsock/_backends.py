@@ -88,11 +88,16 @@ def get_syscall_path() -> str:
 def backend_for(number: int, type: int, proto: int) -> Backend:
     """The backend for sockets of this family, type and protocol (raises on a family conflict)."""
     global _backends_generation, _registry
+    key = (number, type, proto)
+    # Without the lock, every socket's first address call: a backend from the table is good while
+    # the table holds the registry's current generation (a registration in between: the loop).
+    backend = _backends.get(key)
+    if backend is not None and _registry is not None and _backends_generation == _registry.generation:
+        return backend
     if _registry is None:
         from ._registry import registry  # noqa: PLC0415 - first address call, not import time
 
         _registry = registry
-    key = (number, type, proto)
     while True:
         # The lookup runs outside the lock (loading plugins may open sockets), so another thread
         # may change the registry meanwhile: a backend is only built from a family looked up in
@@ -118,14 +123,17 @@ def _spec(number: int, type: int, proto: int) -> SocketSpec:
 
 
 def _new_backend(family: Family[Any] | None, spec: SocketSpec, registry: Registry) -> Backend:
-    # Imported here, at a socket's first address call: import famsock stays as light as it can.
-    from ._native_backend import NativeBackend  # noqa: PLC0415
-    from ._passthrough_backend import PassthroughBackend  # noqa: PLC0415
-    from ._raw_backend import RawBackend  # noqa: PLC0415
-
+    # Imported here, at a socket's first address call, and only the one needed: import famsock
+    # stays as light as it can, and so does a process's first bind() (each import ~0.3 ms).
     if family is None:
+        from ._passthrough_backend import PassthroughBackend  # noqa: PLC0415
+
         return PassthroughBackend(spec, registry)
     native = family.native
     if _mode == "raw" or native is None or (native.applies is not None and not native.applies(spec)):
+        from ._raw_backend import RawBackend  # noqa: PLC0415
+
         return RawBackend(family, spec, registry)
+    from ._native_backend import NativeBackend  # noqa: PLC0415
+
     return NativeBackend(family, spec, registry)

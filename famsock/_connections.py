@@ -9,11 +9,9 @@ Like the stdlib's, they instantiate the ``socket`` class their module holds at c
 from __future__ import annotations
 
 import _socket
-import contextlib
 import errno
 import operator
 import os
-import socket as _std
 import sys
 
 from ._socket_object import socket
@@ -24,6 +22,13 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .contract import ServerSetup
+
+# The stdlib's module as famsock's package found it when it was imported: this module is
+# imported on first use, when sys.modules["socket"] may be famsock itself.
+if TYPE_CHECKING:
+    import socket as _std
+else:
+    _std = sys.modules[__name__.rpartition(".")[0]]._std
 
 __all__ = ["create_connection", "create_server", "fromfd", "has_dualstack_ipv6", "socketpair",
            "to_stdlib"]
@@ -162,8 +167,12 @@ def create_server(address: Any, *, family: Any = _socket.AF_INET, backlog: int |
             raise ValueError("dualstack_ipv6 requires AF_INET6 family")  # the stdlib's words
     sock = _socket_class()(family, _socket.SOCK_STREAM)
     try:
-        with contextlib.suppress(OSError):  # as the stdlib: wherever it exists; failing is harmless
+        # as the stdlib: wherever it exists; failing is harmless (not contextlib: `import famsock`
+        # imports none)
+        try:  # noqa: SIM105
             sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
+        except OSError:
+            pass
         if reuse_port:
             sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEPORT, 1)
         if setup is not None:

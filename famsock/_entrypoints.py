@@ -16,10 +16,14 @@ when its entry points name plugins of the group.
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import Any, NamedTuple
+else:
+    from ._markers import NamedTuple
 
 __all__ = ["EntryPoint", "entry_points"]
 
@@ -63,7 +67,10 @@ def entry_points(group: str, path: Iterable[object] | None = None) -> list[Entry
 
 
 def _normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
+    """``re.sub(r"[-_.]+", "_", name).lower()``, without importing ``re``."""
+    parts = name.replace("-", "_").replace(".", "_").split("_")
+    return "_".join(part for index, part in enumerate(parts)
+                    if part or index in (0, len(parts) - 1)).lower()
 
 
 def _scan_directory(directory: str, group: str) -> Iterator[tuple[str, list[EntryPoint]]]:

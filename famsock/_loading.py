@@ -16,18 +16,38 @@ key are both kept, and using that key raises :class:`~famsock.FamilyConflictErro
 from __future__ import annotations
 
 import _socket
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import sys
+import types
 
 from ._constants import GENERIC_CONSTANTS
 from ._entrypoints import EntryPoint
 
+# At module level: a `from .contract import` in a function asks the module for __path__ each
+# time it runs (contract's __getattr__ then raises). Contract is light, and plugins import it.
+from .contract import (
+    CONTRACT_VERSION,
+    PROJECT,
+    REGISTRATIONS,
+    Command,
+    ControlMessage,
+    Family,
+    Hooks,
+    InetText,
+    ServerSetup,
+    SocketOption,
+)
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from dataclasses import dataclass
+    from typing import Any
+
     import pluggy
 
-    from .contract import Family
+else:
+    from ._markers import record as dataclass
+
 
 __all__ = ["BLOCK_PLUGINS", "Attempt", "Claim", "PluginRecord", "State", "add", "build_state",
            "load_entry", "normalize"]
@@ -52,7 +72,6 @@ class PluginRecord:
 
     @property
     def families(self) -> tuple[Family[Any], ...]:
-        from .contract import Family  # noqa: PLC0415
 
         return tuple(r for r in self.registrations if isinstance(r, Family))
 
@@ -78,52 +97,86 @@ class Claim:
         return self.registration  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True, eq=False)
 class State:
-    """Everything the registry answers from, complete; replaced whole, never changed."""
+    """Everything the registry answers from, complete; replaced whole, never changed (but for
+    its pluggy ``PluginManager``, made the first time somebody asks for it)."""
 
-    manager: pluggy.PluginManager | None
-    plugins: tuple[PluginRecord, ...]
-    registered: tuple[tuple[str, object], ...]  # (name, plugin) in the manager: to fill a fresh one
-    blocked: tuple[str, ...]  # names blocked in the manager
-    claims: tuple[Claim, ...]  # every registration's, in load order
-    by_key: Mapping[tuple[Any, ...], Claim]  # the first claim of each key (see _keys)
-    by_type: Mapping[type, Claim]  # families by address class
-    by_object: Mapping[int, Claim]  # id(registration): registrations need not be hashable
-    constants: Mapping[str, tuple[int, PluginRecord]]
-    constant_conflicts: Mapping[str, str]
-    warned: frozenset[str]  # conflicts already warned about
-    generation: int
+    __slots__ = ("_manager", "blocked", "by_key", "by_object", "by_type", "claims", "constant_conflicts",
+                 "constants", "generation", "loading", "plugins", "registered", "warned")
+
+    def __init__(self, manager: pluggy.PluginManager | None, plugins: tuple[PluginRecord, ...],
+                 registered: tuple[tuple[str, object], ...], blocked: tuple[str, ...],
+                 claims: tuple[Claim, ...],
+                 by_key: Mapping[tuple[Any, ...], Claim], by_type: Mapping[type, Claim],
+                 by_object: Mapping[int, Claim], constants: Mapping[str, tuple[int, PluginRecord]],
+                 constant_conflicts: Mapping[str, str], warned: frozenset[str], generation: int,
+                 loading: bool = False) -> None:
+        self._manager = manager
+        self.plugins = plugins
+        self.registered = registered  # (name, plugin) in the manager: to fill a fresh one
+        self.blocked = blocked  # names blocked in the manager
+        self.claims = claims  # every registration's, in load order
+        self.by_key = by_key  # the first claim of each key (see _keys)
+        self.by_type = by_type  # families by address class
+        self.by_object = by_object  # id(registration): registrations need not be hashable
+        self.constants = constants
+        self.constant_conflicts = constant_conflicts
+        self.warned = warned  # conflicts already warned about
+        self.generation = generation
+        self.loading = loading  # NOTHING: what is seen while the first load runs
+
+    @property
+    def manager(self) -> pluggy.PluginManager:
+        """The pluggy manager these plugins are registered in (made on first use: a process
+        that only binds and sends never imports pluggy)."""
+        if self._manager is None:
+            self._manager = new_manager(self.blocked, self.registered)
+        return self._manager
 
 
 #: What a plugin asking the registry while the first load runs sees: nothing yet.
-NOTHING = State(None, (), (), (), (), {}, {}, {}, {}, {}, frozenset(), 0)
+NOTHING = State(None, (), (), (), (), {}, {}, {}, {}, {}, frozenset(), 0, loading=True)
+
+
+def new_manager(blocked: Iterable[str], registered: Iterable[tuple[str, object]]) -> pluggy.PluginManager:
+    """A fresh pluggy ``PluginManager`` with famsock's hook specifications, these names blocked
+    and these plugins registered."""
+    import pluggy  # noqa: PLC0415 - deferred: a first bind() needs no pluggy
+
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(Hooks)
+    for name in blocked:
+        manager.set_blocked(name)
+    for name, plugin in registered:
+        manager.register(plugin, name=name)
+    return manager
 
 
 class Attempt:
-    """One load or registration in progress: a fresh plugin manager and the records so far."""
+    """One load or registration in progress: the records so far, and the plugin manager once
+    a plugin needed pluggy to register it (see :func:`_simple_hooks`)."""
 
     def __init__(self, base: State | None) -> None:
-        import pluggy  # noqa: PLC0415 - deferred: import famsock stays cheap
-
-        from .contract import PROJECT, Hooks  # noqa: PLC0415
-
-        self.manager = pluggy.PluginManager(PROJECT)
-        self.manager.add_hookspecs(Hooks)
+        self._manager: pluggy.PluginManager | None = None
         self.plugins: list[PluginRecord] = []
         self.registered: list[tuple[str, object]] = []
         self.blocked: list[str] = []
         self.warnings: list[str] = []  # emitted when the attempt completes, before it is published
         if base is not None:
             self.plugins.extend(base.plugins)
-            for name in base.blocked:
-                self.block(name)
-            for name, plugin in base.registered:
-                self.manager.register(plugin, name=name)
+            self.blocked.extend(base.blocked)
             self.registered.extend(base.registered)
 
+    @property
+    def manager(self) -> pluggy.PluginManager:
+        """pluggy's manager holding what this attempt has registered, made on first use."""
+        if self._manager is None:
+            self._manager = new_manager(self.blocked, self.registered)
+        return self._manager
+
     def block(self, name: str) -> None:
-        self.manager.set_blocked(name)
+        if self._manager is not None:
+            self._manager.set_blocked(name)
         self.blocked.append(name)
 
     def record(self, name: str, distribution: str, version: str, status: str, reason: str = "",
@@ -140,8 +193,11 @@ class _BrokenError(Exception):
 
 
 def normalize(name: str) -> str:
-    """A distribution or entry-point name as pip compares them (PEP 503)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """A distribution or entry-point name as pip compares them (PEP 503): runs of ``-_.`` made
+    one ``-`` (``re.sub(r"[-_.]+", "-", name)``, without importing ``re``)."""
+    parts = name.replace("_", "-").replace(".", "-").split("-")
+    return "-".join(part for index, part in enumerate(parts)
+                    if part or index in (0, len(parts) - 1)).lower()
 
 
 def load_entry(attempt: Attempt, entry: EntryPoint, blocked: set[str]) -> None:
@@ -165,10 +221,10 @@ def load_entry(attempt: Attempt, entry: EntryPoint, blocked: set[str]) -> None:
 
 def add(attempt: Attempt, plugin: object, name: str, distribution: str, version: str) -> PluginRecord:
     """Register ``plugin`` in the attempt's manager and record its registrations, or why not."""
-    if attempt.manager.is_blocked(name):
+    if name in attempt.blocked:
         return attempt.record(name, distribution, version, "blocked", f"named in {BLOCK_PLUGINS}")
     try:
-        registrations = _register(attempt.manager, plugin, name)
+        registrations = _register(attempt, plugin, name)
     except _BrokenError as exc:
         return attempt.record(name, distribution, version, "broken", str(exc))
     except (Exception, SystemExit) as exc:  # whatever a plugin object does must not stop the others
@@ -177,8 +233,7 @@ def add(attempt: Attempt, plugin: object, name: str, distribution: str, version:
     return attempt.record(name, distribution, version, "loaded", "", registrations)
 
 
-def _register(manager: pluggy.PluginManager, plugin: object, name: str) -> tuple[Any, ...]:
-    from .contract import CONTRACT_VERSION  # noqa: PLC0415
+def _register(attempt: Attempt, plugin: object, name: str) -> tuple[Any, ...]:
 
     try:
         declared = getattr(plugin, "famsock_contract", None)
@@ -188,8 +243,12 @@ def _register(manager: pluggy.PluginManager, plugin: object, name: str) -> tuple
         problem = ("declares no famsock_contract" if declared is None
                    else f"was written for famsock contract {declared!r}")
         raise _BrokenError(f"{problem}; this famsock provides contract {CONTRACT_VERSION}")
-    if manager.has_plugin(name) or manager.is_registered(plugin):
+    if any(known == name or other == plugin for known, other in attempt.registered):
         raise _BrokenError(f"a plugin named {name!r} (or the same object) is already registered")
+    hooks = None if attempt._manager is not None else _simple_hooks(plugin)
+    if hooks is not None:  # what pluggy would find and accept, without importing it
+        return _checked([(hook_name, [function]) for hook_name, function in hooks])
+    manager = attempt.manager
     try:
         try:
             manager.register(plugin, name=name)
@@ -202,18 +261,57 @@ def _register(manager: pluggy.PluginManager, plugin: object, name: str) -> tuple
         raise
 
 
+_DEFAULT_IMPL = {"wrapper": False, "hookwrapper": False, "optionalhook": False, "tryfirst": False,
+                 "trylast": False, "specname": None}
+_BOUND = (staticmethod, classmethod, types.MethodType)
+
+
+def _simple_hooks(plugin: object) -> list[tuple[str, Any]] | None:
+    """The hook implementations of a plugin module whose every marked item is a plain function
+    named after one of famsock's hooks, taking no argument, with pluggy's default options (what
+    plugins are): pluggy would accept each as it is, so it need not be imported to say so.
+    ``None`` for anything else: pluggy registers it (and refuses what it refuses)."""
+
+    if type(plugin) is not types.ModuleType:
+        return None
+    namespace = vars(plugin)
+    if "__dir__" in namespace:  # pluggy looks through dir(), which that may change
+        return None
+    marker = PROJECT + "_impl"
+    found: dict[str, Any] = {}
+    for name, value in namespace.items():
+        if type(value) is types.FunctionType:
+            options = value.__dict__.get(marker)
+            if options is None or not isinstance(options, dict):
+                continue  # pluggy skips it too
+            code = value.__code__
+            if (options != _DEFAULT_IMPL or name not in REGISTRATIONS or code.co_argcount
+                    or code.co_kwonlyargcount or code.co_flags & 0x0C):  # *args, **kwargs
+                return None
+            found[name] = value
+        elif isinstance(value, _BOUND) and getattr(value, marker, None) is not None:
+            return None
+    return [(name, found[name]) for name in REGISTRATIONS if name in found]
+
+
 def _call_hooks(manager: pluggy.PluginManager, plugin: object) -> tuple[Any, ...]:
     """Every hook of this plugin, each called alone; its results checked against the hook's kind."""
-    from .contract import REGISTRATIONS  # noqa: PLC0415
+
+    return _checked([(name, [impl.function for impl in getattr(manager.hook, name).get_hookimpls()
+                                     if impl.plugin is plugin]) for name in REGISTRATIONS])
+
+
+def _checked(hooks: list[tuple[str, list[Any]]]) -> tuple[Any, ...]:
+    """Call each hook implementation alone, in the order of REGISTRATIONS; check what it returns."""
 
     registrations: list[Any] = []
     implemented = False
-    for hook_name, kind in REGISTRATIONS.items():
-        hook = getattr(manager.hook, hook_name)
-        for impl in (i for i in hook.get_hookimpls() if i.plugin is plugin):
+    for hook_name, functions in hooks:
+        kind = REGISTRATIONS[hook_name]
+        for function in functions:
             implemented = True
             try:
-                result = impl.function()
+                result = function()
             except (Exception, SystemExit) as exc:  # SystemExit: as at import, the plugin is broken
                 raise _BrokenError(f"{hook_name}() raised {_describe(exc)}") from exc
             if isinstance(result, kind) or not isinstance(result, (list, tuple)):
@@ -250,14 +348,6 @@ def _registration_problems(registrations: list[Any]) -> list[str]:
 
 def _keys(registration: Any) -> list[tuple[Any, ...]]:
     """The keys a registration claims alone: two plugins claiming one conflict."""
-    from .contract import (  # noqa: PLC0415
-        Command,
-        ControlMessage,
-        Family,
-        InetText,
-        ServerSetup,
-        SocketOption,
-    )
 
     if isinstance(registration, Family):
         return [("family", registration.number), ("family name", registration.name)]
@@ -278,7 +368,6 @@ def _describe_key(key: tuple[Any, ...]) -> str:
 
 
 def _constants_of(registration: Any) -> dict[str, int]:
-    from .contract import Family  # noqa: PLC0415
 
     if not isinstance(registration, Family):
         return {}
@@ -287,7 +376,6 @@ def _constants_of(registration: Any) -> dict[str, int]:
 
 def build_state(attempt: Attempt, previous: State | None) -> tuple[State, list[str]]:
     """The lookups of the attempt's plugins, conflicting claims marked; and conflicts to warn of."""
-    from .contract import Family  # noqa: PLC0415
 
     pairs = [(registration, record) for record in attempt.plugins for registration in record.registrations]
     holders: dict[tuple[Any, ...], list[PluginRecord]] = {}
@@ -309,8 +397,8 @@ def build_state(attempt: Attempt, previous: State | None) -> tuple[State, list[s
         if isinstance(claim.registration, Family):
             by_type.setdefault(claim.registration.address_type, claim)
         by_object.setdefault(id(claim.registration), claim)
-        message = conflict_message(claim)
-        if claim.rivals and message not in warned:
+        message = conflict_message(claim) if claim.rivals else ""
+        if message and message not in warned:
             warned.add(message)
             conflicts.append(f"famsock: {message}")
     constants: dict[str, tuple[int, PluginRecord]] = {}
@@ -321,14 +409,14 @@ def build_state(attempt: Attempt, previous: State | None) -> tuple[State, list[s
             if first[0] != value:
                 constant_conflicts[name] = (f"constant {name} is {first[0]} in {first[1].source} "
                                             f"but {value} in {record.source}")
-    state = State(attempt.manager, tuple(attempt.plugins), tuple(attempt.registered), tuple(attempt.blocked),
+    manager = attempt._manager  # None: the state makes one on first use
+    state = State(manager, tuple(attempt.plugins), tuple(attempt.registered), tuple(attempt.blocked),
                   tuple(claims), by_key, by_type, by_object, constants, constant_conflicts,
                   frozenset(warned), (previous.generation if previous else 0) + 1)
     return state, conflicts
 
 
 def conflict_message(claim: Claim) -> str:
-    from .contract import Family  # noqa: PLC0415
 
     holders = sorted([claim.plugin, *claim.rivals], key=lambda r: (r.source, r.name))
     who = " and ".join(f"{r.source} (plugin {r.name!r})" for r in holders)
@@ -341,10 +429,12 @@ def conflict_message(claim: Claim) -> str:
 
 
 def _resolve(value: str) -> Any:
-    import importlib  # noqa: PLC0415
-
     module_name, _, attribute = value.partition(":")
-    obj: Any = importlib.import_module(module_name.strip())
+    module_name = module_name.strip()
+    # importlib.import_module(), for the absolute names entry points hold, without importing
+    # importlib (and warnings) at a first bind()
+    __import__(module_name)
+    obj: Any = sys.modules[module_name]
     for part in filter(None, attribute.strip().split(".")):
         obj = getattr(obj, part)
     return obj

@@ -63,7 +63,7 @@ class NativeBackend:
 
     name = "native"
     __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "direct_type", "family",
-                 "getpeername", "getsockname", "recent", "recvfrom", "recvfrom_into", "recvmsg",
+                 "getpeername", "getsockname", "memo", "recent", "recvfrom", "recvfrom_into", "recvmsg",
                  "recvmsg_into", "results", "sendmsg", "sendto", "spec")
 
     def __init__(self, family: Family[Any], spec: SocketSpec, registry: Registry) -> None:  # noqa: PLR0915
@@ -143,7 +143,7 @@ class NativeBackend:
 
         direct = family.address_type
         self.direct_type = direct if to_native is None and check is None and proper(direct) else Never
-        self.results = memo
+        self.results = self.memo = memo
         self.recent = recent
         self.address = address
         self.sendto = sendto

@@ -48,8 +48,8 @@ from ._libc import sendto as _sendto
 if TYPE_CHECKING:
     from socket import socket as StdSocket
 
-__all__ = ["accept", "bind", "connect", "getpeername", "getsockname", "recvfrom", "recvfrom_into",
-           "sendto"]
+__all__ = ["accept", "bind", "connect", "getpeername", "getsockname", "receiving", "recvfrom",
+           "recvfrom_into", "sendto"]
 
 # The scratch pool by assignment: Python 3.11 compiles a method call on a name bound by an import
 # (pool.pop()) as an attribute load that makes a bound method each time (~500 instructions).
@@ -142,12 +142,12 @@ def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, bytes | 
         length = scratch.length_view
         length[0] = ADDRESS_SIZE
         if timeout:
-            received = timed(sock, POLLIN, _receiving(sock, scratch, scratch.data, bufsize, flags), timeout)
+            received = timed(sock, POLLIN, receiving(sock, scratch, scratch.data, bufsize, flags), timeout)
         else:
             received = _recvfrom(sock.fileno(), scratch.data, bufsize, flags, scratch.address_ref,
                                  scratch.length_ref)
             if received < 0:
-                received = retry(sock, POLLIN, _receiving(sock, scratch, scratch.data, bufsize, flags))
+                received = retry(sock, POLLIN, receiving(sock, scratch, scratch.data, bufsize, flags))
         size = length[0]
         # no MSG_TRUNC: the count is at most bufsize, and all of it was written now
         return (scratch.data_view[:received].tobytes(),
@@ -156,7 +156,7 @@ def recvfrom(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, bytes | 
         _pool.append(scratch)
 
 
-def _receiving(sock: StdSocket, scratch: Scratch, data: Any, size: Any, flags: int) -> Any:
+def receiving(sock: StdSocket, scratch: Scratch, data: Any, size: Any, flags: int) -> Any:
     """A recvfrom() attempt into ``data``, the sender's sockaddr into ``scratch``."""
 
     def attempt() -> int:
@@ -182,7 +182,7 @@ def _recvfrom_checked(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes,
     try:
         pooled = bufsize <= DATA_SIZE and not flags & MSG_TRUNC
         data = scratch.data if pooled else zeroed(bufsize)
-        received = call(sock, POLLIN, _receiving(sock, scratch, data, size_t(bufsize), flags))
+        received = call(sock, POLLIN, receiving(sock, scratch, data, size_t(bufsize), flags))
         # MSG_TRUNC: the count is the datagram's whole length, of which bufsize bytes were written
         view = scratch.data_view if pooled else memoryview(data).cast("B")
         return view[:min(received, bufsize)].tobytes(), scratch.address()
@@ -208,7 +208,7 @@ def recvfrom_into(sock: StdSocket, buffer: Any, nbytes: Any, flags: Any) -> tupl
     target = (ctypes.c_char * size).from_buffer(view)
     scratch = take()
     try:
-        return call(sock, POLLIN, _receiving(sock, scratch, target, size_t(nbytes), flags)), scratch.address()
+        return call(sock, POLLIN, receiving(sock, scratch, target, size_t(nbytes), flags)), scratch.address()
     finally:
         _pool.append(scratch)
 

@@ -23,10 +23,7 @@ it too, with a :class:`PluginWarning`.
 from __future__ import annotations
 
 import os
-import threading
-import warnings
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from _thread import RLock
 
 from ._entrypoints import EntryPoint, entry_points
 from ._errors import FamilyConflictError, FamilyError, PluginWarning
@@ -43,11 +40,16 @@ from ._loading import (
     load_entry,
     normalize,
 )
+from .contract import Command, Family, Loopback  # light: plugins import it anyway
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
     import pluggy
 
-    from .contract import Command, ControlMessage, Family, InetText, Loopback, ServerSetup, SocketOption
+    from .contract import ControlMessage, InetText, ServerSetup, SocketOption
 
 __all__ = ["GROUP", "Claim", "FamilyClaim", "PluginRecord", "Registry", "registry"]
 
@@ -69,7 +71,7 @@ class Registry:
     ) -> None:
         self._find = find
         self._environ = environ
-        self._lock = threading.RLock()
+        self._lock = RLock()  # _thread's: threading costs a first bind() ~2 ms to import
         self._state: State | None = None  # None until a load completes
         self._attempt: Attempt | None = None  # the load or registration in progress (under _lock)
 
@@ -106,16 +108,12 @@ class Registry:
 
     def claims(self) -> list[Claim]:
         """The claims of families, in load order."""
-        from .contract import Family  # noqa: PLC0415
-
         return [c for c in (self._state or self._load()).claims if isinstance(c.registration, Family)]
 
     # -- the other registrations ------------------------------------------------------------------
 
     def loopbacks(self, number: int) -> tuple[Loopback, ...]:
         """How to serve sockets of AF ``number`` on this machine, most useful first."""
-        from .contract import Loopback  # noqa: PLC0415
-
         return tuple(c.registration for c in (self._state or self._load()).claims
                      if isinstance(c.registration, Loopback) and c.registration.family == number)
 
@@ -133,8 +131,6 @@ class Registry:
 
     def commands(self) -> list[Claim]:
         """The claims of CLI commands, in load order (conflicting ones included)."""
-        from .contract import Command  # noqa: PLC0415
-
         return [c for c in (self._state or self._load()).claims if isinstance(c.registration, Command)]
 
     def command(self, name: str) -> Command | None:
@@ -180,10 +176,11 @@ class Registry:
     def manager(self) -> pluggy.PluginManager:
         """The pluggy ``PluginManager`` the loaded plugins are registered in (a new one after each
         :meth:`register`: ask again rather than keep it)."""
-        manager = (self._state or self._load()).manager
-        if manager is None:
+        state = self._state or self._load()
+        if state.loading:
             raise RuntimeError("famsock's plugins are still loading: their plugin manager is not ready")
-        return manager
+        with self._lock:  # made on first use (a process that only binds never imports pluggy): once
+            return state.manager
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -238,8 +235,12 @@ class Registry:
     def _publish(self, attempt: Attempt) -> State:
         """Warn about what the attempt found, then make its state the registry's, in one step."""
         state, conflicts = build_state(attempt, self._state)
-        for message in [*attempt.warnings, *conflicts]:
-            warnings.warn(message, PluginWarning, stacklevel=3)
+        messages = [*attempt.warnings, *conflicts]
+        if messages:
+            import warnings  # noqa: PLC0415 - only when there is something to say
+
+            for message in messages:
+                warnings.warn(message, PluginWarning, stacklevel=3)
         self._state = state
         return state
 

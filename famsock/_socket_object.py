@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from typing_extensions import Buffer
 
     from ._backends import Backend
+    from ._batch import DatagramBatch
 
 __all__ = ["SocketType", "socket"]
 
@@ -62,6 +63,7 @@ class _Unresolved:
 
 
 _UNRESOLVED_RECENT: list[tuple[Any, Any]] = [(_Unresolved, None)]
+_backend_for: Any = None  # famsock._backends.backend_for, once a socket has asked for it
 _family_of = _socket.socket.family.__get__  # the raw ints, without the enum conversion
 _type_of = _socket.socket.type.__get__
 _proto_of = _socket.socket.proto.__get__
@@ -87,11 +89,16 @@ class socket(_std.socket):
     def _backend(self) -> Backend:
         backend = self._famsock_backend
         if backend is None:
-            from ._backends import backend_for  # noqa: PLC0415 - not at import: a first address call
+            global _backend_for
+            if _backend_for is None:  # not at import: a first address call
+                from ._backends import backend_for  # noqa: PLC0415
 
-            self._adopt(backend_for(_family_of(self), _type_of(self), _proto_of(self)))
-            backend = self._famsock_backend
-            assert backend is not None
+                _backend_for = backend_for  # an import statement here would cost ~1 us a new socket
+            backend = _backend_for(_family_of(self), _type_of(self), _proto_of(self))
+            self._famsock_backend = backend
+            self._famsock_direct = backend.direct_type
+            self._famsock_results = backend.results
+            self._famsock_recent = backend.recent
         return backend
 
     def _adopt(self, backend: Backend) -> None:
@@ -234,6 +241,42 @@ class socket(_std.socket):
         if codec is None or codec.decode is None:
             return self.getsockopt(level, option)
         return codec.decode(self.getsockopt(level, option, codec.size))
+
+    # Batch datagram I/O (Linux recvmmsg/sendmmsg) into and out of a famsock.DatagramBatch, on
+    # both syscall paths: famsock._batch, imported at the first batch call (it needs ctypes) and
+    # kept here: an import statement in the method would cost ~1 us a call.
+
+    _famsock_batch_calls: Any = None
+
+    def recv_batch(self, batch: DatagramBatch, count: int | None = None, flags: int = 0, *,
+                   start: int = 0) -> int:
+        """Receive up to ``count`` datagrams (default: to the last slot) into ``batch``'s slots
+        from ``start`` on, in one syscall; return how many arrived. Blocks for the first one
+        only, then takes what else is ready; a non-blocking socket raises BlockingIOError when
+        none is, a timeout socket TimeoutError. Lengths, flags (``MSG_TRUNC``: cut short) and
+        senders are in the batch's slots; senders are decoded only when asked for."""
+        calls = self._famsock_batch_calls
+        if calls is None:
+            from . import _batch as calls  # noqa: PLC0415
+
+            socket._famsock_batch_calls = calls
+        return calls.recv_batch(self, batch, count, flags, start)  # type: ignore[no-any-return]
+
+    def send_batch(self, datagrams: DatagramBatch | Iterable[Buffer], count: int | None = None,
+                   flags: int = 0, *, start: int = 0, to: Any = None, to_each: Iterable[Any] | None = None,
+                   reply_to: DatagramBatch | None = None) -> int:
+        """Send ``count`` datagrams (default: all) from ``start`` on in one syscall: a batch's
+        slots (``lengths[i]`` bytes of slot ``i``) or bytes-like objects. To the connected peer,
+        ``to`` one address, ``to_each[i]`` for datagram ``i``, or ``reply_to``'s sender of slot
+        ``i``. Returns how many were sent: fewer when the socket takes no more now, or a
+        datagram failed after the first (its error comes on the next call)."""
+        calls = self._famsock_batch_calls
+        if calls is None:
+            from . import _batch as calls  # noqa: PLC0415
+
+            socket._famsock_batch_calls = calls
+        return calls.send_batch(  # type: ignore[no-any-return]
+            self, datagrams, count, flags, start, to, to_each, reply_to)
 
     def accept(self) -> tuple[socket, Any]:
         """Wait for a connection: return a new famsock socket and the peer's address."""

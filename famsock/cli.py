@@ -1,10 +1,13 @@
-"""The ``famsock`` command: ``famsock families``, ``famsock echo``, and the subcommands plugins add."""
+"""The ``famsock`` command: ``famsock families``, ``famsock echo``, ``famsock relay``/``serve``/``connect``,
+and the subcommands plugins add."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +22,26 @@ from .contract import CONTRACT_VERSION, Command
 __all__ = ["main"]
 
 _KINDS = {1: "stream", 2: "dgram", 3: "raw", 4: "rdm", 5: "seqpacket"}
+_USAGE_ERROR = 2
+_MAX_TIMEOUT = 1e9  # seconds: settimeout() takes what int64 nanoseconds hold (about 9.2e9)
+
+ENDPOINTS = """\
+endpoints: [listen:][TYPE:][proto=N:]ADDRESS
+  ADDRESS   an address's text form, of any installed family (famsock families):
+              inet:127.0.0.1:8080  inet6:[::1]:8080  unix:/run/app.sock  unix:@name
+              raw:<AF number>:<sockaddr hex>  (a family no plugin reads)
+            or - for standard input and output (relay only)
+  listen:   bind to ADDRESS and wait for peers: accept connections, or take datagrams
+            from anyone (replies go back to each sender); without it, connect to ADDRESS
+  TYPE:     stream: dgram: seqpacket: rdm: raw:  (default: the family's first of stream,
+            seqpacket, dgram, raw, rdm); raw: followed by a number is a raw address instead
+  proto=N:  the socket's protocol number (default 0)
+
+examples:
+  famsock relay listen:inet:127.0.0.1:8080 unix:/run/app.sock    a UNIX service on TCP
+  famsock relay listen:dgram:inet:127.0.0.1:5353 dgram:unix:/run/dns.sock
+  famsock serve listen:inet6:[::1]:7000        famsock connect unix:@echo
+"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,14 +58,88 @@ def main(argv: Sequence[str] | None = None) -> int:
                           "(default: FAMSOCK_SYSCALL_PATH, else auto)")
     run.add_argument("--message", default="Hello, world", help="what to echo")
     run.add_argument("--timeout", type=float, default=5.0, help="seconds before giving up")
+    _add_relay_commands(commands)
     _add_plugin_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "families":
         return _families(args.json)
     if args.command == "echo":
         return _echo(args.family, args.path or get_syscall_path(), args.message.encode(), args.timeout)
+    if args.command in ("relay", "serve", "connect"):
+        return _relay(args)
     command: Command = args.plugin_command
     return command.run(args)
+
+
+def _add_relay_commands(commands: Any) -> None:
+    def add(name: str, help: str, description: str, endpoints: list[tuple[str, str]], idle: float) -> None:
+        parser = commands.add_parser(name, help=help, description=textwrap.fill(description, 90),
+                                     epilog=ENDPOINTS, formatter_class=argparse.RawDescriptionHelpFormatter)
+        for metavar, text in endpoints:
+            parser.add_argument(metavar.lower(), metavar=metavar, help=text)
+        parser.add_argument("--idle", type=float, default=idle, metavar="SECONDS",
+                            help=f"end a datagram exchange after this long without traffic "
+                                 f"(default {idle:g})")
+        parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                            help="give up connecting after this long (default 10)")
+        parser.add_argument("--once", action="store_true", help="end after the first exchange")
+        parser.add_argument("-v", "--verbose", action="store_true", help="say when exchanges begin and end")
+
+    add("relay", "join two endpoints, both directions, as socat does",
+        "Join two endpoints: what one side sends, the other receives, both ways. With a listen: "
+        "endpoint, each peer gets its own connection to the other endpoint; otherwise the relay "
+        "ends when the exchange does. The end of a stream half-closes the other side; SIGINT and "
+        "SIGTERM close everything, remove the socket files the relay made, and exit 0.",
+        [("A", "an endpoint"), ("B", "another endpoint")], 60.0)
+    add("serve", "an echo server on an address (listen: implied)",
+        "Send back whatever each peer sends, on ADDRESS (bound, as listen: does), until SIGINT or SIGTERM.",
+        [("ADDRESS", "the endpoint to serve on")], 60.0)
+    add("connect", "standard input to an address, and what comes back to standard output",
+        "Connect to ADDRESS; send what standard input gives, write what arrives to standard output. "
+        "At the end of standard input the connection is half-closed; the command ends when the peer "
+        "closes (datagrams: --idle seconds after standard input's end without a reply).",
+        [("ADDRESS", "the endpoint to connect to")], 1.0)
+
+
+def _relay(args: argparse.Namespace) -> int:
+    """``famsock relay``/``serve``/``connect``: the endpoints read, then the relay run; a text
+    that cannot be used is one line on stderr and status 2."""
+    from ._endpoints import EndpointError, parse_endpoint  # noqa: PLC0415 - only these commands need them
+    from ._relay import run_relay  # noqa: PLC0415
+
+    command = args.command
+    try:
+        if command == "relay":
+            a, b = parse_endpoint(args.a), parse_endpoint(args.b)
+            if a.listen and b.listen:
+                raise EndpointError(f"{args.a!r} and {args.b!r} both listen: one endpoint may listen, "
+                                    "the other is connected to for each peer")
+            if a.stdio and b.stdio:
+                raise EndpointError("'-' and '-': at least one endpoint must be an address")
+            if b.listen or (a.stdio and not b.stdio):
+                a, b = b, a  # the listening side (or the address, when the other is stdio) first
+            other: Any = "stdio" if b.stdio else b
+        else:
+            a = parse_endpoint(args.address, stdio=False)
+            if command == "serve":
+                a, other = dataclasses.replace(a, listen=True), "echo"
+            elif a.listen:
+                raise EndpointError(f"{args.address!r}: connect connects; use serve or relay to listen")
+            else:
+                other = "stdio"
+    except EndpointError as exc:
+        print(f"famsock {command}: {exc}", file=sys.stderr)
+        return _USAGE_ERROR
+    if not args.idle > 0:  # nan too; inf: never idle
+        print(f"famsock {command}: --idle must be more than 0, got {args.idle}", file=sys.stderr)
+        return _USAGE_ERROR
+    if not 0 < args.timeout <= _MAX_TIMEOUT:  # settimeout() refuses more (OverflowError)
+        print(f"famsock {command}: --timeout must be more than 0 and at most {_MAX_TIMEOUT:g}, "
+              f"got {args.timeout}", file=sys.stderr)
+        return _USAGE_ERROR
+    once = args.once or (a.listen and other == "stdio")  # standard input/output serves one peer
+    return run_relay(a, other, command=command, idle=args.idle, timeout=args.timeout, once=once,
+                     verbose=args.verbose)
 
 
 def _add_plugin_commands(commands: Any) -> None:

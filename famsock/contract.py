@@ -45,17 +45,31 @@ another version, saying so.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
-import pluggy
-
+# Nothing heavy at import: plugins import this module at a process's first bind(), so the
+# registrations are records that are dataclasses without ``dataclasses`` (famsock._markers), the
+# hook markers are pluggy's protocol without ``pluggy`` (famsock._markers), and ``typing`` stays
+# with the type checkers (``Operation`` and the type variables are made on first use).
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable, Mapping, Sequence
+    from dataclasses import dataclass, field
     from socket import socket
+    from typing import Any, Generic, Literal, NamedTuple, TypeVar
+
+    A = TypeVar("A")  # a family's typed address
+    V = TypeVar("V")  # a control message's or socket option's value
+
+    #: The address-taking operations, as :attr:`Family.check_use` is told: ``sendmsg`` is
+    #: ``"sendto"``, ``connect_ex`` is ``"connect"``.
+    Operation = Literal["bind", "connect", "sendto"]
+else:
+    from ._markers import Generic, NamedTuple, field
+    from ._markers import record as dataclass
+
+    A = V = None  # what Generic[A] takes here; the real TypeVars come from __getattr__
 
 __all__ = [
     "CONTRACT_VERSION",
@@ -80,20 +94,43 @@ __all__ = [
 CONTRACT_VERSION = 2
 
 PROJECT = "famsock"
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
+if TYPE_CHECKING:
+    import pluggy
 
-A = TypeVar("A")  # a family's typed address
-V = TypeVar("V")  # a control message's or socket option's value
+    hookspec = pluggy.HookspecMarker(PROJECT)
+    hookimpl = pluggy.HookimplMarker(PROJECT)
+else:
+    # pluggy's markers' protocol (a ``famsock_impl``/``famsock_spec`` dict on the function), so
+    # that a plugin's import does not import pluggy; pluggy's PluginManager reads them as its own.
+    from ._markers import HookimplMarker, HookspecMarker
 
-#: The address-taking operations, as :attr:`Family.check_use` is told: ``sendmsg`` is
-#: ``"sendto"``, ``connect_ex`` is ``"connect"``.
-Operation = Literal["bind", "connect", "sendto"]
+    hookspec = HookspecMarker(PROJECT)
+    hookimpl = HookimplMarker(PROJECT)
 
-_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyz")
+_NAME_REST = _NAME_START | frozenset("0123456789_")
+_CONSTANT_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_CONSTANT_REST = _CONSTANT_START | frozenset("0123456789_")
 #: Names a plugin cannot take: the core's text forms and commands use them.
-RESERVED_NAMES = frozenset({"raw", "families", "echo", "help"})
+RESERVED_NAMES = frozenset({"raw", "families", "echo", "relay", "serve", "connect", "help"})
+
+
+def __getattr__(name: str) -> Any:
+    """``Operation``, ``A`` and ``V``: typing's objects, made when first asked for (the classes
+    below are built with stand-ins at run time)."""
+    if name not in ("Operation", "A", "V"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import typing  # noqa: PLC0415
+
+    values = {"Operation": typing.Literal["bind", "connect", "sendto"],
+              "A": typing.TypeVar("A"), "V": typing.TypeVar("V")}
+    globals().update(values)
+    return values[name]
+
+
+def _is_name(value: object, start: frozenset[str], rest: frozenset[str]) -> bool:
+    """``value`` matches ``[start][rest]*`` (a regular expression without ``re``)."""
+    return isinstance(value, str) and value[:1] in start and all(c in rest for c in value)
 
 
 class SocketSpec(NamedTuple):
@@ -291,7 +328,7 @@ class Command:
 
     def __post_init__(self) -> None:
         problems = _callables(self, "configure", "run")
-        if not isinstance(self.name, str) or not _NAME.match(self.name) or self.name in RESERVED_NAMES:
+        if not _is_name(self.name, _NAME_START, _NAME_REST) or self.name in RESERVED_NAMES:
             problems.append(f"name must match [a-z][a-z0-9_]* and not be one of "
                             f"{sorted(RESERVED_NAMES)}, got {self.name!r}")
         _refuse(self, problems)
@@ -411,7 +448,7 @@ def _optional_callables(registration: object, *names: str) -> list[str]:
 
 def _constant_name(registration: object) -> list[str]:
     name: object = getattr(registration, "name", None)
-    return [] if isinstance(name, str) and _CONSTANT.match(name) else [
+    return [] if _is_name(name, _CONSTANT_START, _CONSTANT_REST) else [
         f"name must be the constant's upper-case name, got {name!r}"]
 
 
@@ -426,7 +463,7 @@ def _family_problems(family: Family[Any]) -> list[str]:
     constant: object = family.constant
     address_type: object = family.address_type
     socket_types: object = family.socket_types
-    if not isinstance(name, str) or not _NAME.match(name) or name in RESERVED_NAMES:
+    if not _is_name(name, _NAME_START, _NAME_REST) or name in RESERVED_NAMES:
         problems.append(f"name must match [a-z][a-z0-9_]* and not be one of {sorted(RESERVED_NAMES)}, "
                         f"got {name!r}")
     if not _is_int(number) or not 0 < number < 65536:  # type: ignore[operator]
@@ -446,9 +483,13 @@ def _family_problems(family: Family[Any]) -> list[str]:
     problems += _callables(family, "parse", "encode", "decode", "to_text", "from_text")
     problems += _optional_callables(family, "check_use", "probe")
     for key, value in dict(family.constants).items():
-        if not isinstance(key, str) or not _CONSTANT.match(key) or not _is_int(value):
+        if not _is_name(key, _CONSTANT_START, _CONSTANT_REST) or not _is_int(value):
             problems.append(f"constant {key!r} = {value!r} must be an upper-case name and an int")
     native: object = family.native
     if native is not None and not isinstance(native, Native):
         problems.append("native must be a famsock.contract.Native or None")
     return problems
+
+
+if not TYPE_CHECKING:
+    del A, V  # served by __getattr__ from now on

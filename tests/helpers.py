@@ -116,7 +116,7 @@ def use_plugins(monkeypatch: pytest.MonkeyPatch, *plugins: tuple[str, object]) -
     private = Registry(find=list, environ={})
     for name, plugin in plugins:
         private.register(plugin, name)
-    monkeypatch.setattr(module.registry, "_state", private._state)
+    monkeypatch.setattr(module.registry, "_state", private._state or private._load())
     monkeypatch.setattr(_backends, "_backends", {})
     monkeypatch.setattr(_backends, "_backends_generation", -1)
     return private

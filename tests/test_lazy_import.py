@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+from famsock.testing.imports import COLD, first_bind_imports, run_probe
 
 HEAVY = ["pluggy", "ctypes", "importlib.metadata", "dataclasses", "typing", "threading",
          "famsock._registry", "famsock.contract", "famsock_inet"]
 
+#: Every first-party plugin: a process that has them all installed pays for each at its first bind.
+FIRST_PARTY = ("inet", "inet6", "unix", "netlink", "tipc")
+
 PROBE = """
-import json, sys
+import sys
 import socket
 baseline = set(sys.modules)
 {code}
-print(json.dumps(sorted(set(sys.modules) - baseline)))
+print(" ".join(sorted(set(sys.modules) - baseline)))
 """
 
 
-def modules_added_by(code: str) -> list[str]:
-    """Modules ``code`` imports beyond what ``import socket`` (and this interpreter's start) does."""
-    # the native path, whatever path this run asks for: what it imports is what is measured here
-    environment = {**os.environ, "FAMSOCK_SYSCALL_PATH": "auto"}
-    result = subprocess.run([sys.executable, "-c", PROBE.format(code=code)],
-                            capture_output=True, text=True, check=True, env=environment)
-    added: list[str] = json.loads(result.stdout)
-    return added
+def modules_added_by(code: str) -> set[str]:
+    """Modules ``code`` imports beyond what ``import socket`` (and this interpreter's start) does,
+    with the first-party plugins, on the native path whatever path this run asks for."""
+    return run_probe(PROBE.format(code=code), *FIRST_PARTY, path="auto")
 
 
 def test_import_and_open_a_socket_loads_no_plugin() -> None:
@@ -36,9 +32,28 @@ def test_import_and_open_a_socket_loads_no_plugin() -> None:
 
 def test_the_first_address_call_loads_plugins_but_not_importlib_metadata() -> None:
     added = modules_added_by("import famsock\ns = famsock.socket()\ns.bind(('127.0.0.1', 0))\ns.close()")
-    assert "famsock_inet" in added and "pluggy" in added
+    assert "famsock_inet" in added and "famsock_unix" in added
     assert "importlib.metadata" not in added
     assert "ctypes" not in added  # the native path needs no libc bridge
+
+
+def test_a_first_bind_and_send_import_neither_pluggy_nor_typing_nor_dataclasses() -> None:
+    # issue 12: the cold start was 2.7x the stdlib's with pluggy (inspect, typing), dataclasses...
+    added = first_bind_imports(*FIRST_PARTY)
+    assert {"famsock_inet", "famsock_unix", "famsock_netlink", "famsock_tipc"} <= added
+    assert sorted(COLD & added) == []
+    with_unix = modules_added_by("import famsock\nu = famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM)\n"
+                                 "u.bind(b'')\nu.close()")
+    assert sorted(COLD & with_unix) == []
+
+
+def test_pluggy_comes_when_its_manager_is_asked_for_and_holds_every_loaded_plugin() -> None:
+    added = modules_added_by("import famsock\nfrom famsock._registry import registry\n"
+                             "famsock.socket().bind(('127.0.0.1', 0))\n"
+                             "names = dict(registry.manager.list_name_plugin())\n"
+                             "assert {'inet', 'inet6', 'unix'} <= set(names), names\n"
+                             "assert registry.manager.hook.famsock_families.get_hookimpls()")
+    assert "pluggy" in added
 
 
 def test_the_raw_path_loads_ctypes() -> None:

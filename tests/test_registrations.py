@@ -483,4 +483,4 @@ def test_without_plugin_commands_the_cli_is_as_before(monkeypatch: pytest.Monkey
     use_plugins(monkeypatch)
     status, out, err = famsock_cli(capsys, "--help")
     assert (status, err) == (0, "")
-    assert "{families,echo}" in out
+    assert "{families,echo,relay,serve,connect}" in out

@@ -33,9 +33,13 @@ def _load_hypothesis_profile(config: pytest.Config) -> str:
     """famsock's hypothesis profile (deterministic, bounded; ``$FAMSOCK_HYPOTHESIS_PROFILE``
     picks another), loaded before test modules import and build their ``@settings``.
 
-    Nothing happens without hypothesis, nor when ``--hypothesis-profile`` chose one already.
+    Nothing happens without hypothesis, when its pytest plugin is off (``-p no:hypothesispytest``:
+    a run with no property test, where importing it would only cost time), nor when
+    ``--hypothesis-profile`` chose one already.
     """
-    if importlib.util.find_spec("hypothesis") is None or config.getoption("hypothesis_profile", None):
+    if (importlib.util.find_spec("hypothesis") is None
+            or not config.pluginmanager.has_plugin("hypothesispytest")
+            or config.getoption("hypothesis_profile", None)):
         return ""
     from .strategies import load_profile  # noqa: PLC0415 - imports hypothesis
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import _socket
 from collections.abc import Iterable
 from operator import index, itemgetter
-from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 
 from famsock.contract import SocketSpec
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
+if TYPE_CHECKING:
+    from typing import Any, SupportsIndex, overload
 
 __all__ = ["InetAddress", "from_text", "parse", "to_text"]
 
@@ -56,11 +59,12 @@ class InetAddress(tuple[str, int]):
         host = property(itemgetter(0), doc="The IPv4 address, dotted quad.")
         port = property(itemgetter(1), doc="The port, 0-65535.")
 
-    @overload
-    def __new__(cls, host: str | bytes | bytearray, port: SupportsIndex) -> InetAddress: ...
+    if TYPE_CHECKING:  # the constructor's two forms, for type checkers
+        @overload
+        def __new__(cls, host: str | bytes | bytearray, port: SupportsIndex) -> InetAddress: ...
 
-    @overload
-    def __new__(cls, fields: Iterable[Any], /) -> InetAddress: ...
+        @overload
+        def __new__(cls, fields: Iterable[Any], /) -> InetAddress: ...
 
     def __new__(cls, host: Any, port: Any = _ONE_ITERABLE) -> InetAddress:
         """Check and normalize; host names are refused here (``parse`` resolves them)."""

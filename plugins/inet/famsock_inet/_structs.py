@@ -15,7 +15,12 @@ from __future__ import annotations
 import _socket
 import struct
 from operator import index
-from typing import Any, NamedTuple
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+else:
+    from famsock._markers import NamedTuple
 
 __all__ = ["InetMembership", "InetPacketInfo", "decode_pktinfo", "encode_membership", "encode_pktinfo"]
 

@@ -167,3 +167,21 @@ def test_membership_encode_refuses_with_the_field_and_value(value: Any, error: t
     assert type(caught.value) is error
     assert str(caught.value).startswith("ip_mreqn ")
     assert message in str(caught.value)
+
+
+def test_the_registrations_codecs_load_their_module_on_first_use_and_agree_with_it() -> None:
+    """The package registers small functions that import famsock_inet._structs when first called
+    (a first bind() imports it not): they give what the module's own functions give."""
+    import famsock_inet
+    from famsock_inet import _structs
+
+    assert famsock_inet.InetPacketInfo is _structs.InetPacketInfo
+    assert famsock_inet.InetMembership is _structs.InetMembership
+    info = _structs.InetPacketInfo(3, "127.0.0.2", "127.0.0.3")
+    (message,) = famsock_inet.famsock_control_messages()
+    assert message.encode is not None
+    assert message.encode(info) == _structs.encode_pktinfo(info)
+    assert message.decode(_structs.encode_pktinfo(info)) == info
+    options = famsock_inet.famsock_socket_options()
+    assert {o.encode(_structs.InetMembership("224.0.0.1")) for o in options if o.encode} == {
+        _structs.encode_membership(_structs.InetMembership("224.0.0.1"))}

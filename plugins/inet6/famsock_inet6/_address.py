@@ -24,14 +24,16 @@ reports it since Python 3.7), the scope is in ``scope_id``.
 from __future__ import annotations
 
 import _socket
-import re
 from collections.abc import Iterable
 from operator import index, itemgetter
-from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 
 from famsock.contract import SocketSpec
 
 from ._host import ANY, BROADCAST, host_bytes, is_literal, literal, resolve, scope_text, shorten
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
+if TYPE_CHECKING:
+    from typing import Any, SupportsIndex, overload
 
 __all__ = ["Inet6Address", "from_text", "parse", "to_text"]
 
@@ -92,12 +94,13 @@ class Inet6Address(tuple[str, int, int, int]):
         flowinfo = property(itemgetter(2), doc="sin6_flowinfo, 0-2**32-1.")
         scope_id = property(itemgetter(3), doc="The scope's interface index (0: none).")
 
-    @overload
-    def __new__(cls, host: str | bytes | bytearray, port: SupportsIndex, flowinfo: SupportsIndex = 0,
-                scope_id: SupportsIndex = 0) -> Inet6Address: ...
+    if TYPE_CHECKING:  # the constructor's two forms, for type checkers
+        @overload
+        def __new__(cls, host: str | bytes | bytearray, port: SupportsIndex, flowinfo: SupportsIndex = 0,
+                    scope_id: SupportsIndex = 0) -> Inet6Address: ...
 
-    @overload
-    def __new__(cls, fields: Iterable[Any], /) -> Inet6Address: ...
+        @overload
+        def __new__(cls, fields: Iterable[Any], /) -> Inet6Address: ...
 
     def __new__(cls, host: Any, port: Any = _UNSET, flowinfo: Any = _UNSET, scope_id: Any = _UNSET
                 ) -> Inet6Address:
@@ -251,8 +254,9 @@ def _scope(found: int, given: int, shown: Any) -> int:
     return given or found
 
 
-_TEXT = re.compile(r"\[(?P<host>[^\]]*)\]:(?P<port>[0-9]+)"
-                   r"(?:,flowinfo=(?P<flowinfo>0x[0-9a-f]+|[0-9]+))?\Z", re.ASCII | re.IGNORECASE)
+_TEXT = (r"\[(?P<host>[^\]]*)\]:(?P<port>[0-9]+)"
+         r"(?:,flowinfo=(?P<flowinfo>0x[0-9a-f]+|[0-9]+))?\Z")
+_text_form: Any = None  # _TEXT compiled at the first from_text(): a first bind() imports no re
 
 
 def to_text(address: Inet6Address) -> str:
@@ -269,7 +273,12 @@ def from_text(text: str) -> Inet6Address:
     """``"[::1]:8080"``, ``"[fe80::1%eth0]:80,flowinfo=0x12345"`` (the text after ``inet6:``) as
     an address; names (in the brackets) are resolved, ``flowinfo`` is decimal or 0x-hex, up to
     2**32-1 as a typed address holds it."""
-    match = _TEXT.match(text)
+    global _text_form
+    if _text_form is None:
+        import re  # noqa: PLC0415
+
+        _text_form = re.compile(_TEXT, re.ASCII | re.IGNORECASE)
+    match = _text_form.match(text)
     if match is None:
         raise ValueError(f"inet6 address text must be [HOST]:PORT or [HOST]:PORT,flowinfo=N, "
                          f"got {text!r}")

@@ -10,11 +10,14 @@ from __future__ import annotations
 import _socket
 import struct
 import sys
-from typing import NoReturn
 
 from famsock.contract import SocketSpec
 
 from ._address import FLOWINFO_MAX, Inet6Address
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 __all__ = ["SOCKADDR_IN6_SIZE", "decode", "encode", "from_native", "ntop", "pton"]
 

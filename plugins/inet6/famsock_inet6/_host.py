@@ -11,7 +11,10 @@ only) or a decimal number.
 from __future__ import annotations
 
 import _socket
-from typing import Any
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ANY", "BROADCAST", "host_bytes", "is_literal", "literal", "resolve", "scope_text",
            "shorten"]

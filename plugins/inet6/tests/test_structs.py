@@ -166,3 +166,21 @@ def test_membership_encode_refuses_with_the_field_and_value(value: Any, error: t
     assert type(caught.value) is error
     assert str(caught.value).startswith("ipv6_mreq ")
     assert message in str(caught.value)
+
+
+def test_the_registrations_codecs_load_their_module_on_first_use_and_agree_with_it() -> None:
+    """The package registers small functions that import famsock_inet6._structs when first called
+    (a first bind() imports it not): they give what the module's own functions give."""
+    import famsock_inet6
+    from famsock_inet6 import _structs
+
+    assert famsock_inet6.Inet6PacketInfo is _structs.Inet6PacketInfo
+    assert famsock_inet6.Inet6Membership is _structs.Inet6Membership
+    info = _structs.Inet6PacketInfo("::1", 1)
+    (message,) = famsock_inet6.famsock_control_messages()
+    assert message.encode is not None
+    assert message.encode(info) == _structs.encode_pktinfo(info)
+    assert message.decode(_structs.encode_pktinfo(info)) == info
+    group = _structs.Inet6Membership("ff02::1", 1)
+    options = famsock_inet6.famsock_socket_options()
+    assert {o.encode(group) for o in options if o.encode} == {_structs.encode_membership(group)}

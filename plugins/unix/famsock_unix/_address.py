@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeAlias
 
 from famsock.contract import SocketSpec
 
 from ._text import escape, unescape
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, NoReturn, TypeAlias
 
 if TYPE_CHECKING:
     from typing_extensions import Buffer

@@ -15,7 +15,12 @@ import sys
 from array import array
 from collections.abc import Iterable
 from operator import index
-from typing import Any, NamedTuple
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+else:
+    from famsock._markers import NamedTuple
 
 __all__ = ["UnixCredentials", "decode_credentials", "decode_rights", "encode_credentials", "encode_rights"]
 

@@ -10,11 +10,13 @@ whole text form, which :mod:`famsock_unix._address` handles.
 
 from __future__ import annotations
 
-import re
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["escape", "unescape"]
 
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})?")
+_percent: Any = None  # r"%([0-9A-Fa-f]{2})?", compiled at the first unescape(): no re at a first bind()
 
 
 def escape(data: bytes) -> str:
@@ -33,9 +35,14 @@ def _escape_char(char: str) -> str:
 
 def unescape(text: str) -> bytes:
     """The bytes ``text`` stands for; ``ValueError`` for a ``%`` not followed by two hex digits."""
+    global _percent
+    if _percent is None:
+        import re  # noqa: PLC0415
+
+        _percent = re.compile(r"%([0-9A-Fa-f]{2})?")
     parts: list[bytes] = []
     start = 0
-    for match in _PERCENT.finditer(text):
+    for match in _percent.finditer(text):
         if match.group(1) is None:
             raise ValueError(f"'%' at position {match.start()} of {text!r} must be followed by two "
                              "hex digits (write a literal '%' as %25)")

@@ -343,3 +343,20 @@ def test_int_options_are_ints(syscall_path: str) -> None:
     with famsock.socket(AF_UNIX, famsock.SOCK_DGRAM) as sock:
         sock.set_option(SOL_SOCKET, famsock.SO_PASSCRED, 1)
         assert sock.get_option(SOL_SOCKET, famsock.SO_PASSCRED) == 1
+
+
+def test_the_registrations_codecs_load_their_module_on_first_use_and_agree_with_it() -> None:
+    """The package registers small functions that import famsock_unix._ancillary when first
+    called (a first bind() imports it not): they give what the module's own functions give."""
+    import famsock_unix
+    from famsock_unix import _ancillary
+
+    assert famsock_unix.UCRED_SIZE == _ancillary.UCRED_SIZE
+    assert famsock_unix.UnixCredentials is _ancillary.UnixCredentials
+    credentials = _ancillary.UnixCredentials(1, 2, 3)
+    data = _ancillary.encode_credentials(credentials)
+    codecs = {m.name: m for m in famsock_unix.famsock_control_messages()}
+    assert codecs["SCM_CREDENTIALS"].decode(data) == credentials
+    assert codecs["SCM_CREDENTIALS"].encode is not None
+    assert codecs["SCM_CREDENTIALS"].encode(credentials) == data
+    assert codecs["SCM_RIGHTS"].decode(_ancillary.encode_rights([3, 4])) == (3, 4)
