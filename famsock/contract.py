@@ -85,6 +85,7 @@ __all__ = [
     "ServerSetup",
     "SocketOption",
     "SocketSpec",
+    "deferred",
     "hookimpl",
     "hookspec",
 ]
@@ -126,6 +127,27 @@ def __getattr__(name: str) -> Any:
               "A": typing.TypeVar("A"), "V": typing.TypeVar("V")}
     globals().update(values)
     return values[name]
+
+
+def deferred(module: str, name: str) -> Callable[..., Any]:
+    """The function ``name`` of ``module``, imported at its first call.
+
+    famsock imports every installed plugin's entry-point module, and calls its hooks, at a
+    process's first address call of any family: a registration whose codec lives in a module
+    that call does not need holds ``deferred("famsock_x._structs", "decode_info")`` instead of
+    importing it (famsock.testing.imports checks what a first bind imports).
+    """
+    function: Any = None
+
+    def call(*args: Any) -> Any:
+        nonlocal function
+        if function is None:  # two threads may both import: the same function either way
+            function = getattr(__import__(module, fromlist=[name]), name)
+        return function(*args)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"{module}.{name}, imported at its first call."
+    return call
 
 
 def _is_name(value: object, start: frozenset[str], rest: frozenset[str]) -> bool:

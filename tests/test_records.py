@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -16,7 +17,7 @@ import pytest
 
 from famsock import _markers
 from famsock._markers import field, record
-from famsock.contract import PROJECT, Family, Hooks, Native, SocketSpec, hookimpl, hookspec
+from famsock.contract import PROJECT, Family, Hooks, Native, SocketSpec, deferred, hookimpl, hookspec
 
 
 def twins() -> tuple[Any, Any]:
@@ -145,3 +146,30 @@ def test_the_namedtuple_stand_in_makes_what_typing_makes() -> None:
     assert ours(1) == Theirs(1) and issubclass(ours, tuple)
     assert SocketSpec(2)._replace(type=1) == (2, 1, None)
     assert pickle.loads(pickle.dumps(SocketSpec(2, 2, 0))) == SocketSpec(2, 2, 0)
+
+
+def test_deferred_imports_its_module_at_the_first_call_only(tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    (tmp_path / "famsock_deferred_probe.py").write_text(
+        "calls = []\n"
+        "def decode(data):\n"
+        "    calls.append(data)\n"
+        "    if not data:\n"
+        "        raise ValueError('empty item')\n"
+        "    return data[::-1]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "famsock_deferred_probe", raising=False)
+    decode = deferred("famsock_deferred_probe", "decode")
+    assert decode.__name__ == "decode"
+    assert "famsock_deferred_probe" not in sys.modules  # made, not imported
+    assert decode(b"ab") == b"ba"
+    module = sys.modules["famsock_deferred_probe"]
+    assert decode(b"cd") == b"dc" and module.calls == [b"ab", b"cd"]  # imported once, called each time
+    with pytest.raises(ValueError, match="empty item"):  # the function's own errors
+        decode(b"")
+
+
+def test_deferred_names_a_missing_function_at_its_call() -> None:
+    missing = deferred("famsock.contract", "no_such_codec")
+    with pytest.raises(AttributeError, match="no_such_codec"):
+        missing(b"")

@@ -13,7 +13,16 @@ import _socket
 import sys
 from collections.abc import Sequence
 
-from famsock.contract import ControlMessage, Family, InetText, Loopback, Native, SocketOption, hookimpl
+from famsock.contract import (
+    ControlMessage,
+    Family,
+    InetText,
+    Loopback,
+    Native,
+    SocketOption,
+    deferred,
+    hookimpl,
+)
 
 from ._address import InetAddress, from_text, parse, to_text
 from ._codec import decode, encode, from_native, ntop, pton
@@ -41,7 +50,6 @@ FAMILY: Family[InetAddress] = Family(
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
 if TYPE_CHECKING:
-    from types import ModuleType
     from typing import Any
 
     from ._structs import InetMembership as InetMembership
@@ -69,47 +77,25 @@ def famsock_control_messages() -> Sequence[ControlMessage[Any]]:
     # family None: an AF_INET6 socket receives IPv4 datagrams' IP_PKTINFO items too
     if sys.platform != "linux" or IP_PKTINFO is None:
         return []
-    return [ControlMessage(_socket.IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO", _decode_pktinfo, _encode_pktinfo)]
+    return [ControlMessage(_socket.IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO", deferred(_STRUCTS, "decode_pktinfo"),
+                           deferred(_STRUCTS, "encode_pktinfo"))]
 
 
 @hookimpl
 def famsock_socket_options() -> Sequence[SocketOption[Any]]:
     if sys.platform != "linux":
         return []
-    return [SocketOption(_socket.IPPROTO_IP, option, name, _encode_membership)
+    return [SocketOption(_socket.IPPROTO_IP, option, name, deferred(_STRUCTS, "encode_membership"))
             for name, option in (("IP_ADD_MEMBERSHIP", _socket.IP_ADD_MEMBERSHIP),
                                  ("IP_DROP_MEMBERSHIP", _socket.IP_DROP_MEMBERSHIP))]
 
 
 # The structs (a module and two namedtuple classes) load at their first use, not at a process's
-# first bind(): the registrations hold these small functions, and the classes come from
-# __getattr__. (Not a function named _structs: importing the submodule sets that name here.)
-
-_structs_module: Any = None
-
-
-def _load_structs() -> ModuleType:
-    global _structs_module
-    if _structs_module is None:
-        from . import _structs as module  # noqa: PLC0415
-
-        _structs_module = module
-    return _structs_module  # type: ignore[no-any-return]
-
-
-def _decode_pktinfo(data: bytes) -> InetPacketInfo:
-    return _load_structs().decode_pktinfo(data)  # type: ignore[no-any-return]
-
-
-def _encode_pktinfo(value: Any) -> bytes:
-    return _load_structs().encode_pktinfo(value)  # type: ignore[no-any-return]
-
-
-def _encode_membership(value: Any) -> bytes:
-    return _load_structs().encode_membership(value)  # type: ignore[no-any-return]
+# first bind(): the registrations hold deferred functions, and the classes come from __getattr__.
+_STRUCTS = "famsock_inet._structs"
 
 
 def __getattr__(name: str) -> Any:
     if name in ("InetMembership", "InetPacketInfo"):
-        return getattr(_load_structs(), name)
+        return getattr(__import__(_STRUCTS, fromlist=[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

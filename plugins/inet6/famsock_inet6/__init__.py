@@ -21,6 +21,7 @@ from famsock.contract import (
     Native,
     ServerSetup,
     SocketOption,
+    deferred,
     hookimpl,
 )
 
@@ -31,7 +32,6 @@ from ._constants import CONSTANTS
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
 if TYPE_CHECKING:
     from socket import socket
-    from types import ModuleType
     from typing import Any
 
     from ._structs import Inet6Membership as Inet6Membership
@@ -90,48 +90,25 @@ def famsock_server_setups() -> Sequence[ServerSetup]:
 def famsock_control_messages() -> Sequence[ControlMessage[Any]]:
     if sys.platform != "linux":
         return []
-    return [ControlMessage(_socket.IPPROTO_IPV6, _socket.IPV6_PKTINFO, "IPV6_PKTINFO", _decode_pktinfo,
-                           _encode_pktinfo)]
+    return [ControlMessage(_socket.IPPROTO_IPV6, _socket.IPV6_PKTINFO, "IPV6_PKTINFO",
+                           deferred(_STRUCTS, "decode_pktinfo"), deferred(_STRUCTS, "encode_pktinfo"))]
 
 
 @hookimpl
 def famsock_socket_options() -> Sequence[SocketOption[Any]]:
     if sys.platform != "linux":
         return []
-    return [SocketOption(_socket.IPPROTO_IPV6, option, name, _encode_membership)
+    return [SocketOption(_socket.IPPROTO_IPV6, option, name, deferred(_STRUCTS, "encode_membership"))
             for name, option in (("IPV6_JOIN_GROUP", _socket.IPV6_JOIN_GROUP),
                                  ("IPV6_LEAVE_GROUP", _socket.IPV6_LEAVE_GROUP))]
 
 
 # The structs (a module and two namedtuple classes) load at their first use, not at a process's
-# first bind(): the registrations hold these small functions, and the classes come from
-# __getattr__. (Not a function named _structs: importing the submodule sets that name here.)
-
-_structs_module: Any = None
-
-
-def _load_structs() -> ModuleType:
-    global _structs_module
-    if _structs_module is None:
-        from . import _structs as module  # noqa: PLC0415
-
-        _structs_module = module
-    return _structs_module  # type: ignore[no-any-return]
-
-
-def _decode_pktinfo(data: bytes) -> Inet6PacketInfo:
-    return _load_structs().decode_pktinfo(data)  # type: ignore[no-any-return]
-
-
-def _encode_pktinfo(value: Any) -> bytes:
-    return _load_structs().encode_pktinfo(value)  # type: ignore[no-any-return]
-
-
-def _encode_membership(value: Any) -> bytes:
-    return _load_structs().encode_membership(value)  # type: ignore[no-any-return]
+# first bind(): the registrations hold deferred functions, and the classes come from __getattr__.
+_STRUCTS = "famsock_inet6._structs"
 
 
 def __getattr__(name: str) -> Any:
     if name in ("Inet6Membership", "Inet6PacketInfo"):
-        return getattr(_load_structs(), name)
+        return getattr(__import__(_STRUCTS, fromlist=[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

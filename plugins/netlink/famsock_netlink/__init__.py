@@ -26,7 +26,16 @@ from __future__ import annotations
 import _socket
 import sys
 
-from famsock.contract import Command, ControlMessage, Family, Loopback, Native, SocketOption, hookimpl
+from famsock.contract import (
+    Command,
+    ControlMessage,
+    Family,
+    Loopback,
+    Native,
+    SocketOption,
+    deferred,
+    hookimpl,
+)
 
 from ._address import NetlinkAddress, from_text, parse, to_text
 from ._sockaddr import decode, encode, from_native
@@ -45,7 +54,6 @@ from .constants import (
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs milliseconds
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from types import ModuleType
     from typing import Any
 
     from . import declarations as declarations
@@ -172,43 +180,23 @@ def famsock_socket_options() -> Sequence[SocketOption[Any]]:
     if not _LINUX:
         return []
     return [SocketOption(SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, "NETLINK_LIST_MEMBERSHIPS",
-                         decode=_decode_memberships, size=_LIST_MEMBERSHIPS_SIZE)]
+                         decode=deferred(_GROUPS, "decode_memberships"), size=_LIST_MEMBERSHIPS_SIZE)]
 
 
 @hookimpl
 def famsock_control_messages() -> Sequence[ControlMessage[Any]]:
     if not _LINUX:
         return []
-    return [ControlMessage(SOL_NETLINK, NETLINK_PKTINFO, "NETLINK_PKTINFO", _decode_pktinfo, _encode_pktinfo,
+    return [ControlMessage(SOL_NETLINK, NETLINK_PKTINFO, "NETLINK_PKTINFO",
+                           deferred(_GROUPS, "decode_pktinfo"), deferred(_GROUPS, "encode_pktinfo"),
                            family=AF_NETLINK)]
 
 
 # The registrations' codecs load _groups at their first use (a get_option() or a recvmsg() of a
 # netlink socket), not at a process's first bind().
 
-_groups_module: Any = None
+_GROUPS = "famsock_netlink._groups"
 _LIST_MEMBERSHIPS_SIZE = 128  # _groups.LIST_MEMBERSHIPS_SIZE: tests/test_import_cost.py checks they agree
-
-
-def _load_groups() -> ModuleType:
-    global _groups_module
-    if _groups_module is None:
-        from . import _groups as module  # noqa: PLC0415
-
-        _groups_module = module
-    return _groups_module  # type: ignore[no-any-return]
-
-
-def _decode_memberships(data: bytes) -> frozenset[int]:
-    return _load_groups().decode_memberships(data)  # type: ignore[no-any-return]
-
-
-def _decode_pktinfo(data: bytes) -> int:
-    return _load_groups().decode_pktinfo(data)  # type: ignore[no-any-return]
-
-
-def _encode_pktinfo(group: int) -> bytes:
-    return _load_groups().encode_pktinfo(group)  # type: ignore[no-any-return]
 
 
 def _configure(parser: Any) -> None:

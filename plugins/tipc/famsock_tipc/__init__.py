@@ -17,7 +17,16 @@ import _socket
 import os
 import sys
 
-from famsock.contract import Command, ControlMessage, Family, Loopback, Native, SocketOption, hookimpl
+from famsock.contract import (
+    Command,
+    ControlMessage,
+    Family,
+    Loopback,
+    Native,
+    SocketOption,
+    deferred,
+    hookimpl,
+)
 
 from ._address import (
     AnyTipcAddress,
@@ -41,7 +50,6 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~4 ms
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
-    from types import ModuleType
     from typing import Any
 
     from ._structs import TipcDestination as TipcDestination
@@ -151,8 +159,9 @@ def famsock_control_messages() -> Sequence[ControlMessage[Any]]:
     if not _LINUX:
         return []
     return [ControlMessage(SOL_TIPC, CONSTANTS[name], name, decoder, family=AF_TIPC)
-            for name, decoder in (("TIPC_ERRINFO", _decode_errinfo), ("TIPC_RETDATA", _decode_retdata),
-                                  ("TIPC_DESTNAME", _decode_destname))]
+            for name, decoder in (("TIPC_ERRINFO", deferred(_STRUCTS, "decode_errinfo")),
+                                  ("TIPC_RETDATA", bytes),  # as _structs.decode_retdata: no struct
+                                  ("TIPC_DESTNAME", deferred(_STRUCTS, "decode_destname")))]
 
 
 @hookimpl
@@ -160,7 +169,8 @@ def famsock_socket_options() -> Sequence[SocketOption[Any]]:
     if not _LINUX:
         return []
     # set only: getsockopt(TIPC_GROUP_JOIN) returns the group's type alone, an int
-    return [SocketOption(SOL_TIPC, CONSTANTS["TIPC_GROUP_JOIN"], "TIPC_GROUP_JOIN", _encode_group_request)]
+    return [SocketOption(SOL_TIPC, CONSTANTS["TIPC_GROUP_JOIN"], "TIPC_GROUP_JOIN",
+                         deferred(_STRUCTS, "encode_group_request"))]
 
 
 @hookimpl
@@ -170,35 +180,7 @@ def famsock_commands() -> Sequence[Command]:
 
 # -- what loads at first use ---------------------------------------------------------------------
 
-_structs_module: ModuleType | None = None  # famsock_tipc._structs, once a registration needs it
-
-
-def _load_structs() -> ModuleType:
-    global _structs_module
-    if _structs_module is None:
-        from . import _structs as module  # noqa: PLC0415
-
-        _structs_module = module
-    return _structs_module
-
-
-def _decode_errinfo(data: bytes) -> TipcErrorInfo:
-    value: TipcErrorInfo = (_structs_module or _load_structs()).decode_errinfo(data)
-    return value
-
-
-def _decode_retdata(data: bytes) -> bytes:
-    return bytes(data)  # as _structs.decode_retdata: no struct, nothing to load
-
-
-def _decode_destname(data: bytes) -> TipcDestination:
-    value: TipcDestination = (_structs_module or _load_structs()).decode_destname(data)
-    return value
-
-
-def _encode_group_request(value: Any) -> bytes:
-    encoded: bytes = (_structs_module or _load_structs()).encode_group_request(value)
-    return encoded
+_STRUCTS = "famsock_tipc._structs"  # the registrations' codecs, imported at their first call
 
 
 _FROM_STRUCTS = frozenset({
@@ -212,7 +194,7 @@ if not TYPE_CHECKING:  # to a type checker the names are the imports above, and 
     def __getattr__(name: str) -> Any:
         """The names of _structs and _topology (PEP 562): imported at the first ask, then kept."""
         if name in _FROM_STRUCTS:
-            module = _load_structs()
+            from . import _structs as module  # noqa: PLC0415
         elif name in _FROM_TOPOLOGY:
             from . import _topology as module  # noqa: PLC0415
         else:

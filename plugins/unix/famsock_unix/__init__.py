@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from famsock.contract import ControlMessage, Family, Loopback, Native, SocketOption, hookimpl
+from famsock.contract import ControlMessage, Family, Loopback, Native, SocketOption, deferred, hookimpl
 
 from ._address import (
     UNNAMED,
@@ -37,7 +37,6 @@ from ._constants import CONSTANTS
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
 if TYPE_CHECKING:
-    from types import ModuleType
     from typing import Any
 
     from ._ancillary import UnixCredentials as UnixCredentials
@@ -110,10 +109,12 @@ def famsock_control_messages() -> Sequence[ControlMessage[Any]]:
     if not _LINUX:
         return []
     return [
-        ControlMessage(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, "SCM_RIGHTS", _decode_rights, _encode_rights,
+        ControlMessage(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, "SCM_RIGHTS",
+                       deferred(_ANCILLARY, "decode_rights"), deferred(_ANCILLARY, "encode_rights"),
                        family=_socket.AF_UNIX),
-        ControlMessage(_socket.SOL_SOCKET, _socket.SCM_CREDENTIALS, "SCM_CREDENTIALS", _decode_credentials,
-                       _encode_credentials, family=_socket.AF_UNIX),
+        ControlMessage(_socket.SOL_SOCKET, _socket.SCM_CREDENTIALS, "SCM_CREDENTIALS",
+                       deferred(_ANCILLARY, "decode_credentials"), deferred(_ANCILLARY, "encode_credentials"),
+                       family=_socket.AF_UNIX),
     ]
 
 
@@ -122,43 +123,18 @@ def famsock_socket_options() -> Sequence[SocketOption[Any]]:
     if not _LINUX:
         return []
     # Read only: the kernel refuses to set it (ENOPROTOOPT), and says so through set_option too.
-    return [SocketOption(_socket.SOL_SOCKET, _socket.SO_PEERCRED, "SO_PEERCRED", _encode_credentials,
-                         _decode_credentials, UCRED_SIZE)]
+    return [SocketOption(_socket.SOL_SOCKET, _socket.SO_PEERCRED, "SO_PEERCRED",
+                         deferred(_ANCILLARY, "encode_credentials"),
+                         deferred(_ANCILLARY, "decode_credentials"), UCRED_SIZE)]
 
 
 # The control messages' codecs (a module and a namedtuple class) load at their first use, not at
-# a process's first bind(): the registrations hold these small functions, and the class comes
-# from __getattr__. (Not a function named _ancillary: importing the submodule sets that name.)
-
-_ancillary_module: Any = None
-
-
-def _load_ancillary() -> ModuleType:
-    global _ancillary_module
-    if _ancillary_module is None:
-        from . import _ancillary as module  # noqa: PLC0415
-
-        _ancillary_module = module
-    return _ancillary_module  # type: ignore[no-any-return]
-
-
-def _decode_rights(data: bytes) -> tuple[int, ...]:
-    return _load_ancillary().decode_rights(data)  # type: ignore[no-any-return]
-
-
-def _encode_rights(value: Any) -> bytes:
-    return _load_ancillary().encode_rights(value)  # type: ignore[no-any-return]
-
-
-def _decode_credentials(data: bytes) -> UnixCredentials:
-    return _load_ancillary().decode_credentials(data)  # type: ignore[no-any-return]
-
-
-def _encode_credentials(value: Any) -> bytes:
-    return _load_ancillary().encode_credentials(value)  # type: ignore[no-any-return]
+# a process's first bind(): the registrations hold deferred functions, and the class comes from
+# __getattr__.
+_ANCILLARY = "famsock_unix._ancillary"
 
 
 def __getattr__(name: str) -> Any:
     if name == "UnixCredentials":
-        return _load_ancillary().UnixCredentials
+        return __import__(_ANCILLARY, fromlist=[name]).UnixCredentials
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
