@@ -14,49 +14,29 @@ fills the socket again only when it is read), so memory stays flat however large
 from __future__ import annotations
 
 import asyncio
-import errno
 from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import Any, Literal
 
-import famsock
-
-from ._conversation import Conversation, Pending
-from ._errors import MalformedMessageError, OverrunError
-from ._groups import configure
+from ._connection import DEFAULT_BUFFER, Endpoint
+from ._conversation import Pending
+from ._errors import OverrunError
 from ._messages import Message
-from ._targets import EventReader, Prepared, Target, prepare, prepare_raw
+from ._targets import Prepared, Target, prepare, prepare_raw
 
 __all__ = ["AsyncConnection"]
 
-MSG_TRUNC = 0x20
-DEFAULT_BUFFER = 1 << 20
 
-
-class AsyncConnection:
+class AsyncConnection(Endpoint):
     """A netlink socket for asyncio; the options are :class:`famsock_netlink.Connection`'s."""
 
     def __init__(self, protocol: int = 0, *, groups: Iterable[int] = (), events: Iterable[Target] = (),
                  ext_ack: bool = True, cap_ack: bool = True, strict: bool = False, no_enobufs: bool = False,
                  receive_buffer: int | None = None, peer: int = 0,
                  foreign: Literal["raise", "discard"] = "raise", buffer_size: int = DEFAULT_BUFFER) -> None:
-        self.protocol = protocol
-        self.sock = famsock.socket(famsock.AF_NETLINK, famsock.SOCK_RAW, protocol)
-        try:
-            configure(self.sock, groups=groups, ext_ack=ext_ack, cap_ack=cap_ack, strict=strict,
-                      no_enobufs=no_enobufs, receive_buffer=receive_buffer)
-            self.sock.setblocking(False)
-            self.address = self.sock.getsockname()
-        except BaseException:
-            self.sock.close()
-            raise
-        self.conversation = Conversation(self.address[0], peer, foreign, event_reader=EventReader(events))
-        self._buffer = bytearray(buffer_size)
-        self._view = memoryview(self._buffer)
+        super().__init__(protocol, 0.0, groups=groups, events=events, ext_ack=ext_ack, cap_ack=cap_ack,
+                         strict=strict, no_enobufs=no_enobufs, receive_buffer=receive_buffer, peer=peer,
+                         foreign=foreign, buffer_size=buffer_size)
         self._reading = asyncio.Lock()
-
-    @property
-    def pid(self) -> int:
-        return int(self.address[0])
 
     # -- requests ---------------------------------------------------------------------------------
 
@@ -151,21 +131,12 @@ class AsyncConnection:
     async def _receive(self) -> None:
         while True:
             try:
-                size, _ancillary, flags, address = self.sock.recvmsg_into([self._view])
+                size, flags, address = self._recvmsg()
                 break
             except BlockingIOError:
                 await self._ready(writable=False)
-            except OSError as exc:
-                if exc.errno == errno.ENOBUFS:
-                    raise self.conversation.overrun(f"netlink socket (port {self.pid})") from None
-                raise
-        if flags & MSG_TRUNC:
-            error = MalformedMessageError(f"a netlink datagram larger than the {len(self._buffer)}-byte "
-                                          "buffer was cut (AsyncConnection(buffer_size=...) larger)")
-            self.conversation.fail_all(error)
-            raise error
         try:
-            self.conversation.feed(bytes(self._view[:size]), address[0], address[1])
+            self._route(size, flags, address)
         finally:
             await self._flush()
 
@@ -184,12 +155,6 @@ class AsyncConnection:
             remove(fd)
 
     # -- the socket -------------------------------------------------------------------------------
-
-    def fileno(self) -> int:
-        return self.sock.fileno()
-
-    def close(self) -> None:
-        self.sock.close()
 
     async def __aenter__(self) -> AsyncConnection:
         return self

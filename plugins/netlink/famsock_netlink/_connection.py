@@ -29,25 +29,26 @@ from ._groups import configure
 from ._messages import Message
 from ._targets import EventReader, Prepared, Target, prepare, prepare_raw
 
-__all__ = ["Connection"]
+__all__ = ["Connection", "Endpoint"]
 
 MSG_TRUNC = 0x20
 DEFAULT_BUFFER = 1 << 20  # no datagram the kernel sends is larger: replies are never cut
 
 
-class Connection:
-    """A netlink socket and the requests in flight on it; see the module's docstring."""
+class Endpoint:
+    """What the blocking and the asyncio connection share: the configured socket, the conversation
+    (the sans-I/O part), the receive buffer, and routing a received datagram."""
 
-    def __init__(self, protocol: int = 0, *, groups: Iterable[int] = (), events: Iterable[Target] = (),
-                 ext_ack: bool = True, cap_ack: bool = True, strict: bool = False, no_enobufs: bool = False,
-                 receive_buffer: int | None = None, timeout: float | None = None, peer: int = 0,
-                 foreign: Literal["raise", "discard"] = "raise", buffer_size: int = DEFAULT_BUFFER) -> None:
+    def __init__(self, protocol: int, timeout: float | None, *, groups: Iterable[int],
+                 events: Iterable[Target], ext_ack: bool, cap_ack: bool, strict: bool, no_enobufs: bool,
+                 receive_buffer: int | None, peer: int, foreign: Literal["raise", "discard"],
+                 buffer_size: int) -> None:
         self.protocol = protocol
         self.sock = famsock.socket(famsock.AF_NETLINK, famsock.SOCK_RAW, protocol)
         try:
             configure(self.sock, groups=groups, ext_ack=ext_ack, cap_ack=cap_ack, strict=strict,
                       no_enobufs=no_enobufs, receive_buffer=receive_buffer)
-            self.sock.settimeout(timeout)
+            self.sock.settimeout(timeout)  # 0.0: non-blocking
             self.address = self.sock.getsockname()
         except BaseException:
             self.sock.close()
@@ -60,6 +61,44 @@ class Connection:
     def pid(self) -> int:
         """This socket's port ID (the kernel chose it at ``bind()``)."""
         return int(self.address[0])
+
+    def _recvmsg(self) -> tuple[int, int, Any]:
+        """One datagram into the buffer: its size, flags and sender. ENOBUFS (events were lost) is
+        the conversation's overrun; BlockingIOError and timeouts are the socket's own."""
+        try:
+            size, _ancillary, flags, address = self.sock.recvmsg_into([self._view])
+        except OSError as exc:
+            if exc.errno == errno.ENOBUFS:
+                raise self.conversation.overrun(f"netlink socket (port {self.pid})") from None
+            raise
+        return size, flags, address
+
+    def _route(self, size: int, flags: int, address: Any) -> None:
+        """Hand a received datagram to the conversation; one cut short fails every request."""
+        if flags & MSG_TRUNC:
+            error = MalformedMessageError(f"a netlink datagram larger than the {len(self._buffer)}-byte "
+                                          f"buffer was cut ({type(self).__name__}(buffer_size=...) larger)")
+            self.conversation.fail_all(error)
+            raise error
+        self.conversation.feed(bytes(self._view[:size]), address[0], address[1])
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class Connection(Endpoint):
+    """A netlink socket and the requests in flight on it; see the module's docstring."""
+
+    def __init__(self, protocol: int = 0, *, groups: Iterable[int] = (), events: Iterable[Target] = (),
+                 ext_ack: bool = True, cap_ack: bool = True, strict: bool = False, no_enobufs: bool = False,
+                 receive_buffer: int | None = None, timeout: float | None = None, peer: int = 0,
+                 foreign: Literal["raise", "discard"] = "raise", buffer_size: int = DEFAULT_BUFFER) -> None:
+        super().__init__(protocol, timeout, groups=groups, events=events, ext_ack=ext_ack, cap_ack=cap_ack,
+                         strict=strict, no_enobufs=no_enobufs, receive_buffer=receive_buffer, peer=peer,
+                         foreign=foreign, buffer_size=buffer_size)
 
     # -- requests ---------------------------------------------------------------------------------
 
@@ -132,19 +171,9 @@ class Connection:
 
     def receive(self) -> None:
         """Read one datagram and route its messages (to requests in flight, or to events)."""
+        size, flags, address = self._recvmsg()
         try:
-            size, _ancillary, flags, address = self.sock.recvmsg_into([self._view])
-        except OSError as exc:
-            if exc.errno == errno.ENOBUFS:
-                raise self.conversation.overrun(f"netlink socket (port {self.pid})") from None
-            raise
-        if flags & MSG_TRUNC:
-            error = MalformedMessageError(f"a netlink datagram larger than the {len(self._buffer)}-byte "
-                                          "buffer was cut (Connection(buffer_size=...) larger)")
-            self.conversation.fail_all(error)
-            raise error
-        try:
-            self.conversation.feed(bytes(self._view[:size]), address[0], address[1])
+            self._route(size, flags, address)
         finally:
             self._flush()
 
@@ -164,12 +193,6 @@ class Connection:
                 yield overrun
 
     # -- the socket -------------------------------------------------------------------------------
-
-    def fileno(self) -> int:
-        return self.sock.fileno()
-
-    def close(self) -> None:
-        self.sock.close()
 
     def __enter__(self) -> Connection:
         return self
