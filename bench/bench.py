@@ -43,6 +43,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 import famsock
+from famsock.testing.imports import blocked_but
 
 Work = Callable[[int], None]  # does n operations
 Build = Callable[[], tuple[Work, Work]]  # (stdlib's work, famsock's work)
@@ -188,17 +189,6 @@ COLD_CODE = {
 }
 
 
-ONLY_INET = ("inet",)
-
-
-def other_plugins() -> str:
-    """FAMSOCK_BLOCK_PLUGINS naming every installed plugin but famsock-inet's."""
-    from famsock._entrypoints import entry_points  # noqa: PLC0415 - private: only this figure needs it
-    from famsock._registry import GROUP  # noqa: PLC0415
-
-    return ",".join(e.name for e in entry_points(GROUP) if e.name not in ONLY_INET)
-
-
 def cold_start(module: str, what: str, only_inet: bool = False) -> Work:
     """``n`` processes that run ``COLD_CODE[what]``, each started and waited for; ``only_inet``:
     with every plugin but famsock-inet blocked (what loading only the socket's family's plugin,
@@ -206,7 +196,7 @@ def cold_start(module: str, what: str, only_inet: bool = False) -> Work:
     command = [sys.executable, "-c", COLD_CODE[what].format(module=module)]
     # Not from a source checkout: `python -c` would import ./famsock instead of the installed one.
     neutral = tempfile.gettempdir()
-    environment = {**os.environ, "FAMSOCK_BLOCK_PLUGINS": other_plugins()} if only_inet else None
+    environment = {**os.environ, "FAMSOCK_BLOCK_PLUGINS": blocked_but("inet")} if only_inet else None
 
     def work(n: int) -> None:
         for _ in range(n):
