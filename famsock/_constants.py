@@ -19,6 +19,6 @@ GENERIC_PREFIXES = ("AF_", "SOCK_", "SO_", "SOL_SOCKET", "SOMAXCONN", "MSG_", "S
 GENERIC_CONSTANTS: dict[str, int] = {
     name: value
     for name, value in vars(_std).items()
-    if name.startswith(GENERIC_PREFIXES) and isinstance(value, int)
+    if isinstance(value, int) and name.startswith(GENERIC_PREFIXES)
     and (name.isupper() or name.startswith("AF_"))  # AF_DECnet
 }

@@ -49,10 +49,12 @@ else:
     from ._markers import record as dataclass
 
 
-__all__ = ["BLOCK_PLUGINS", "Attempt", "Claim", "PluginRecord", "State", "add", "build_state",
-           "load_entry", "normalize"]
+__all__ = ["BLOCK_PLUGINS", "FAMILY_NUMBERS", "Attempt", "Claim", "PluginRecord", "State", "add",
+           "build_state", "load_entry", "normalize"]
 
 BLOCK_PLUGINS = "FAMSOCK_BLOCK_PLUGINS"
+#: The entry-point group whose ``NUMBER = module`` lines declare the AF numbers a plugin registers.
+FAMILY_NUMBERS = "famsock.family_numbers"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ class PluginRecord:
     status: str
     reason: str = ""
     registrations: tuple[Any, ...] = ()
+    #: The AF numbers its distribution declares it registers (``famsock.family_numbers``), or
+    #: ``None``: undeclared, so every process that loads any plugin loads it too.
+    declared_families: tuple[int, ...] | None = None
 
     @property
     def families(self) -> tuple[Family[Any], ...]:
@@ -102,7 +107,7 @@ class State:
     its pluggy ``PluginManager``, made the first time somebody asks for it)."""
 
     __slots__ = ("_manager", "blocked", "by_key", "by_object", "by_type", "claims", "constant_conflicts",
-                 "constants", "generation", "loading", "plugins", "registered", "warned")
+                 "constants", "covered", "generation", "loading", "plugins", "registered", "warned")
 
     def __init__(self, manager: pluggy.PluginManager | None, plugins: tuple[PluginRecord, ...],
                  registered: tuple[tuple[str, object], ...], blocked: tuple[str, ...],
@@ -110,7 +115,7 @@ class State:
                  by_key: Mapping[tuple[Any, ...], Claim], by_type: Mapping[type, Claim],
                  by_object: Mapping[int, Claim], constants: Mapping[str, tuple[int, PluginRecord]],
                  constant_conflicts: Mapping[str, str], warned: frozenset[str], generation: int,
-                 loading: bool = False) -> None:
+                 loading: bool = False, covered: frozenset[int] | None = None) -> None:
         self._manager = manager
         self.plugins = plugins
         self.registered = registered  # (name, plugin) in the manager: to fill a fresh one
@@ -124,6 +129,9 @@ class State:
         self.warned = warned  # conflicts already warned about
         self.generation = generation
         self.loading = loading  # NOTHING: what is seen while the first load runs
+        # None: every installed plugin is in. Otherwise only the plugins declaring these AF
+        # numbers are (and those registered by hand): their families are answered, nothing else.
+        self.covered = covered
 
     @property
     def manager(self) -> pluggy.PluginManager:
@@ -180,8 +188,8 @@ class Attempt:
         self.blocked.append(name)
 
     def record(self, name: str, distribution: str, version: str, status: str, reason: str = "",
-               registrations: tuple[Any, ...] = ()) -> PluginRecord:
-        record = PluginRecord(name, distribution, version, status, reason, registrations)
+               registrations: tuple[Any, ...] = (), declared: tuple[int, ...] | None = None) -> PluginRecord:
+        record = PluginRecord(name, distribution, version, status, reason, registrations, declared)
         self.plugins.append(record)
         if status == "broken":
             self.warnings.append(f"famsock: skipped family plugin {name!r} from {record.source}: {reason}")
@@ -202,35 +210,43 @@ def normalize(name: str) -> str:
 
 def load_entry(attempt: Attempt, entry: EntryPoint, blocked: set[str]) -> None:
     """Import one entry point's plugin and add it to the attempt, or record why not."""
+    def unloaded(status: str, reason: str) -> None:
+        attempt.record(entry.name, entry.distribution, entry.version, status, reason, (), entry.families)
+
     if blocked & {normalize(entry.name), normalize(entry.distribution)}:
         if not entry.problem:
             attempt.block(entry.name)
-        attempt.record(entry.name, entry.distribution, entry.version, "blocked", f"named in {BLOCK_PLUGINS}")
+        unloaded("blocked", f"named in {BLOCK_PLUGINS}")
         return
     if entry.problem:  # a distribution whose metadata cannot be read
-        attempt.record(entry.name, entry.distribution, entry.version, "broken", entry.problem)
+        unloaded("broken", entry.problem)
         return
     try:
         plugin = _resolve(entry.value)
     except (Exception, SystemExit) as exc:  # a plugin's import must not stop the others
-        attempt.record(entry.name, entry.distribution, entry.version, "broken",
-                       f"import of {entry.value!r} failed: {_describe(exc)}")
+        unloaded("broken", f"import of {entry.value!r} failed: {_describe(exc)}")
         return
-    add(attempt, plugin, entry.name, entry.distribution, entry.version)
+    add(attempt, plugin, entry.name, entry.distribution, entry.version, entry.families)
 
 
-def add(attempt: Attempt, plugin: object, name: str, distribution: str, version: str) -> PluginRecord:
-    """Register ``plugin`` in the attempt's manager and record its registrations, or why not."""
+def add(attempt: Attempt, plugin: object, name: str, distribution: str, version: str,
+        declared: tuple[int, ...] | None = None) -> PluginRecord:
+    """Register ``plugin`` in the attempt's manager and record its registrations, or why not.
+    ``declared``: the AF numbers its distribution says it registers, held to that."""
     if name in attempt.blocked:
-        return attempt.record(name, distribution, version, "blocked", f"named in {BLOCK_PLUGINS}")
+        return attempt.record(name, distribution, version, "blocked", f"named in {BLOCK_PLUGINS}", (),
+                              declared)
     try:
         registrations = _register(attempt, plugin, name)
+        if declared is not None:
+            _check_declared(registrations, declared)
     except _BrokenError as exc:
-        return attempt.record(name, distribution, version, "broken", str(exc))
+        return attempt.record(name, distribution, version, "broken", str(exc), (), declared)
     except (Exception, SystemExit) as exc:  # whatever a plugin object does must not stop the others
-        return attempt.record(name, distribution, version, "broken", f"loading it raised {_describe(exc)}")
+        return attempt.record(name, distribution, version, "broken", f"loading it raised {_describe(exc)}",
+                              (), declared)
     attempt.registered.append((name, plugin))
-    return attempt.record(name, distribution, version, "loaded", "", registrations)
+    return attempt.record(name, distribution, version, "loaded", "", registrations, declared)
 
 
 def _register(attempt: Attempt, plugin: object, name: str) -> tuple[Any, ...]:
@@ -259,6 +275,17 @@ def _register(attempt: Attempt, plugin: object, name: str) -> tuple[Any, ...]:
         if manager.has_plugin(name):  # ours (the name was free): pluggy < 1.6 keeps refused ones too
             manager.unregister(name=name)
         raise
+
+
+def _check_declared(registrations: tuple[Any, ...], declared: tuple[int, ...]) -> None:
+    """A plugin that registers a family its metadata does not declare could hide a conflict from
+    a process that loads only the declared plugins of the family it uses: it is refused."""
+    undeclared = [f"{r.constant} = {r.number}" for r in registrations
+                  if isinstance(r, Family) and r.number not in declared]
+    if undeclared:
+        raise _BrokenError(f"registers address family {', '.join(undeclared)}, which its distribution "
+                           f"does not declare in [{FAMILY_NUMBERS}] (it declares "
+                           f"{', '.join(map(str, declared)) or 'none'})")
 
 
 _DEFAULT_IMPL = {"wrapper": False, "hookwrapper": False, "optionalhook": False, "tryfirst": False,
@@ -374,8 +401,10 @@ def _constants_of(registration: Any) -> dict[str, int]:
     return {registration.constant: registration.number, **registration.constants}
 
 
-def build_state(attempt: Attempt, previous: State | None) -> tuple[State, list[str]]:
-    """The lookups of the attempt's plugins, conflicting claims marked; and conflicts to warn of."""
+def build_state(attempt: Attempt, previous: State | None,
+                covered: frozenset[int] | None = None) -> tuple[State, list[str]]:
+    """The lookups of the attempt's plugins, conflicting claims marked; and conflicts to warn of.
+    ``covered``: the AF numbers whose plugins are all in, if not every plugin is."""
 
     pairs = [(registration, record) for record in attempt.plugins for registration in record.registrations]
     holders: dict[tuple[Any, ...], list[PluginRecord]] = {}
@@ -412,7 +441,7 @@ def build_state(attempt: Attempt, previous: State | None) -> tuple[State, list[s
     manager = attempt._manager  # None: the state makes one on first use
     state = State(manager, tuple(attempt.plugins), tuple(attempt.registered), tuple(attempt.blocked),
                   tuple(claims), by_key, by_type, by_object, constants, constant_conflicts,
-                  frozenset(warned), (previous.generation if previous else 0) + 1)
+                  frozenset(warned), (previous.generation if previous else 0) + 1, covered=covered)
     return state, conflicts
 
 

@@ -19,15 +19,16 @@ them bind the real names under ``TYPE_CHECKING``. One module: each import costs 
   ``PluginManager`` reads as its own markers'.
 - :data:`Generic`: ``Generic[T]`` as a base class; the class is subscriptable at run time
   (``Family[InetAddress]`` is a ``types.GenericAlias``).
-- :data:`NamedTuple`: ``class X(NamedTuple)`` with annotated fields and defaults, made by
-  ``collections.namedtuple`` as ``typing.NamedTuple`` makes it.
+- :data:`NamedTuple`: ``class X(NamedTuple)`` with annotated fields and defaults: the class
+  ``typing.NamedTuple`` makes (``collections.namedtuple``'s methods and field getters), built
+  without compiling code.
 """
 
 from __future__ import annotations
 
 import types
+from _collections import _tuplegetter  # type: ignore[import-not-found]  # namedtuple's getters
 from _thread import get_ident
-from collections import namedtuple
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
@@ -95,23 +96,83 @@ Generic: Any = _GenericMarker()
 
 
 class _NamedTupleMeta(type):
-    """Makes ``class X(NamedTuple): ...`` a ``collections.namedtuple`` class, as typing does."""
+    """Makes ``class X(NamedTuple): ...`` what ``typing.NamedTuple`` makes of it."""
 
     def __new__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> Any:
         if namespace.get("_root"):
             return super().__new__(cls, name, bases, namespace)
         annotations = namespace.get("__annotations__", {})
-        fields = list(annotations)
-        defaults = [namespace[f] for f in fields if f in namespace]
-        made = namedtuple(name, fields, defaults=defaults, module=namespace["__module__"])  # type: ignore[misc]
-        made.__annotations__ = dict(annotations)
-        skip = {"__module__", "__qualname__", "__annotations__", "_root", "__orig_bases__", "__dict__",
-                "__weakref__"}
-        for key, value in namespace.items():
-            if key not in skip and key not in fields:
-                setattr(made, key, value)
-        made.__qualname__ = namespace.get("__qualname__", name)
-        return made
+        fields = tuple(annotations)
+        defaults = {f: namespace[f] for f in fields if f in namespace}
+        skip = {"_root", "__orig_bases__", "__dict__", "__weakref__", *fields}
+        own = {key: value for key, value in namespace.items() if key not in skip}
+        return type(name, (tuple,), {**_named_tuple_methods(name, fields, defaults), **own,
+                                     "__annotations__": dict(annotations)})
+
+
+def _named_tuple_methods(name: str, fields: tuple[str, ...], defaults: dict[str, Any]) -> dict[str, Any]:
+    """What ``collections.namedtuple`` puts in its class, without the ``eval`` it compiles
+    ``__new__`` with (a third of a millisecond a class, at a process's first bind)."""
+    count = len(fields)
+    required = count - len(defaults)
+    new = tuple.__new__
+
+    def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        # the binding, and the messages, of ``def __new__(_cls, <fields>, <defaults>)``
+        if len(args) > count:
+            takes = f"from {required + 1} to {count + 1}" if defaults else f"{count + 1}"
+            raise TypeError(f"{name}.__new__() takes {takes} positional arguments but {len(args) + 1} "
+                            "were given")
+        values = list(args)
+        for field in fields[len(args):]:
+            values.append(kwargs.pop(field, defaults.get(field, _NOTHING)))
+        for key in kwargs:
+            problem = ("got multiple values for argument" if key in fields
+                       else "got an unexpected keyword argument")
+            raise TypeError(f"{name}.__new__() {problem} {key!r}")
+        missing = [repr(f) for f, value in zip(fields, values, strict=True) if value is _NOTHING]
+        if missing:
+            listed = (" and ".join(missing) if len(missing) < 3
+                      else ", ".join(missing[:-1]) + ", and " + missing[-1])
+            raise TypeError(f"{name}.__new__() missing {len(missing)} required positional "
+                            f"argument{'s' if len(missing) > 1 else ''}: {listed}")
+        return tuple(values)
+
+    def __new__(_cls: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
+        return new(_cls, args if len(args) == count and not kwargs else bind(args, kwargs))
+
+    def _make(cls: Any, iterable: Any) -> Any:
+        result = new(cls, iterable)
+        if len(result) != count:
+            raise TypeError(f"Expected {count} arguments, got {len(result)}")
+        return result
+
+    def _replace(self: Any, /, **changes: Any) -> Any:
+        result = self._make(map(changes.pop, fields, self))
+        if changes:
+            raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+        return result
+
+    shown = "(" + ", ".join(f"{field}=%r" for field in fields) + ")"
+
+    def __repr__(self: Any) -> str:  # noqa: N807
+        return str(self.__class__.__name__ + shown % self)
+
+    def _asdict(self: Any) -> dict[str, Any]:
+        return dict(zip(self._fields, self, strict=True))
+
+    def __getnewargs__(self: Any) -> tuple[Any, ...]:  # noqa: N807
+        return tuple(self)
+
+    methods: dict[str, Any] = {"__new__": __new__, "_make": _make, "_replace": _replace, "__repr__": __repr__,
+                               "_asdict": _asdict, "__getnewargs__": __getnewargs__}
+    for method in methods.values():
+        method.__qualname__ = f"{name}.{method.__name__}"
+    methods["_make"] = classmethod(_make)
+    getters = {field: _tuplegetter(index, f"Alias for field number {index}")
+               for index, field in enumerate(fields)}
+    return {"__doc__": f"{name}({', '.join(fields)})", "__slots__": (), "_fields": fields,
+            "_field_defaults": defaults, "__match_args__": fields, **methods, **getters}
 
 
 class _NamedTupleRoot(metaclass=_NamedTupleMeta):
@@ -200,22 +261,25 @@ def _own_fields(cls: type) -> list[str]:
             if not str(kind).startswith(("ClassVar", "typing.ClassVar"))]
 
 
-def _make(cls: type) -> type:  # noqa: PLR0915 - one closure per generated method
+def _make(cls: type) -> type:
     names: list[str] = []
     annotations: dict[str, Any] = {}
     defaults: dict[str, tuple[Any, Any]] = {}
     for base in reversed(cls.__mro__[1:]):  # fields of record bases first, as dataclasses
-        for name in base.__dict__.get("__record_fields__", ()):
+        namespace = base.__dict__
+        for name in namespace.get("__record_fields__", ()):
             if name not in names:
                 names.append(name)
-        annotations.update(base.__dict__.get("__record_annotations__", {}))
-        defaults.update(base.__dict__.get("__record_defaults__", {}))
+        annotations.update(namespace.get("__record_annotations__", {}))
+        defaults.update(namespace.get("__record_defaults__", {}))
+    own_annotations = _annotations(cls)
+    namespace = cls.__dict__
     for name in _own_fields(cls):
         if name not in names:
             names.append(name)
-        annotations[name] = _annotations(cls)[name]
-        if name in cls.__dict__:
-            value = cls.__dict__[name]
+        annotations[name] = own_annotations[name]
+        if name in namespace:
+            value = namespace[name]
             if isinstance(value, _FieldSpec) and _NOTHING is value.default is value.default_factory:
                 delattr(cls, name)
                 defaults.pop(name, None)
@@ -230,73 +294,15 @@ def _make(cls: type) -> type:  # noqa: PLR0915 - one closure per generated metho
         else:
             defaults.pop(name, None)
     fields = tuple(names)
-    required = [n for n in fields if n not in defaults]
-    for index, name in enumerate(fields):
-        if name in defaults and any(later in required for later in fields[index + 1:]):
+    seen_default = False
+    for name in fields:
+        if name in defaults:
+            seen_default = True
+        elif seen_default:
             raise TypeError(f"non-default argument follows default argument in {cls.__name__}")
-    post_init = getattr(cls, "__post_init__", None)
-    setter = object.__setattr__
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
-        if len(args) > len(fields):
-            raise TypeError(f"{cls.__name__}.__init__() takes {len(fields) + 1} positional arguments "
-                            f"but {len(args) + 1} were given")
-        for name, value in zip(fields, args, strict=False):
-            if name in kwargs:
-                raise TypeError(f"{cls.__name__}.__init__() got multiple values for argument {name!r}")
-            setter(self, name, value)
-        for name in fields[len(args):]:
-            if name in kwargs:
-                setter(self, name, kwargs.pop(name))
-            elif name in defaults:
-                default, factory = defaults[name]
-                setter(self, name, factory() if factory is not _NOTHING else default)
-            else:
-                missing = [n for n in fields[len(args):] if n not in kwargs and n not in defaults]
-                raise TypeError(f"{cls.__name__}.__init__() missing {len(missing)} required "
-                                f"argument{'s' if len(missing) > 1 else ''}: "
-                                + " and ".join(repr(n) for n in missing))
-        if kwargs:
-            raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument "
-                            f"{next(iter(kwargs))!r}")
-        if post_init is not None:
-            post_init(self)
-
-    repr_running: set[tuple[int, int]] = set()
-
-    def __repr__(self: Any) -> str:  # noqa: N807
-        key = (id(self), get_ident())
-        if key in repr_running:
-            return "..."
-        repr_running.add(key)
-        try:
-            shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in fields)
-        finally:
-            repr_running.discard(key)
-        return f"{type(self).__qualname__}({shown})"
-
-    def __eq__(self: Any, other: object) -> bool:  # noqa: N807
-        if other.__class__ is self.__class__:
-            return tuple(getattr(self, n) for n in fields) == tuple(getattr(other, n) for n in fields)
-        return NotImplemented
-
-    def __hash__(self: Any) -> int:  # noqa: N807
-        return hash(tuple(getattr(self, n) for n in fields))
-
-    def __setattr__(self: Any, name: str, value: Any) -> None:  # noqa: N807
-        if type(self) is cls or name in fields:
-            raise _frozen_error()(f"cannot assign to field {name!r}")
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self: Any, name: str) -> None:  # noqa: N807
-        if type(self) is cls or name in fields:
-            raise _frozen_error()(f"cannot delete field {name!r}")
-        object.__delattr__(self, name)
-
-    for function in (__init__, __repr__, __eq__, __hash__, __setattr__, __delattr__):
-        function.__qualname__ = f"{cls.__qualname__}.{function.__name__}"
-        if function.__name__ not in cls.__dict__:  # as dataclasses: the class's own methods stay
-            setattr(cls, function.__name__, function)
+    for name, function in _RECORD_METHODS.items():
+        if name not in namespace:  # as dataclasses: the class's own methods stay
+            setattr(cls, name, function)
     setattr(cls, "__match_args__", fields)  # noqa: B010 - mypy refuses the assignment
     cls.__record_fields__ = fields  # type: ignore[attr-defined]
     cls.__record_annotations__ = annotations  # type: ignore[attr-defined]
@@ -304,3 +310,91 @@ def _make(cls: type) -> type:  # noqa: PLR0915 - one closure per generated metho
     cls.__dataclass_fields__ = _Shadow("__dataclass_fields__")  # type: ignore[attr-defined]
     cls.__dataclass_params__ = _Shadow("__dataclass_params__")  # type: ignore[attr-defined]
     return cls
+
+
+# The methods of every record, made once: each reads its class's fields (making closures and
+# naming them for each class took a first bind() ~40 us a record class).
+
+def _fields_of(record: Any) -> tuple[str, ...]:
+    fields: tuple[str, ...] = type(record).__record_fields__
+    return fields
+
+
+def _record_class(record: Any) -> type:
+    """The record class ``record``'s fields come from (``type(record)``, or the nearest record base
+    of a plain subclass)."""
+    return next(c for c in type(record).__mro__ if "__record_fields__" in c.__dict__)
+
+
+def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+    cls = type(self)
+    fields: tuple[str, ...] = cls.__record_fields__
+    defaults: dict[str, tuple[Any, Any]] = cls.__record_defaults__
+    setter = object.__setattr__
+    if len(args) > len(fields):
+        raise TypeError(f"{_record_class(self).__name__}.__init__() takes {len(fields) + 1} positional "
+                        f"arguments but {len(args) + 1} were given")
+    for name, value in zip(fields, args, strict=False):
+        if name in kwargs:
+            raise TypeError(f"{_record_class(self).__name__}.__init__() got multiple values for argument "
+                            f"{name!r}")
+        setter(self, name, value)
+    for name in fields[len(args):]:
+        if name in kwargs:
+            setter(self, name, kwargs.pop(name))
+        elif name in defaults:
+            default, factory = defaults[name]
+            setter(self, name, factory() if factory is not _NOTHING else default)
+        else:
+            missing = [n for n in fields[len(args):] if n not in kwargs and n not in defaults]
+            raise TypeError(f"{_record_class(self).__name__}.__init__() missing {len(missing)} required "
+                            f"argument{'s' if len(missing) > 1 else ''}: "
+                            + " and ".join(repr(n) for n in missing))
+    if kwargs:
+        raise TypeError(f"{_record_class(self).__name__}.__init__() got an unexpected keyword argument "
+                        f"{next(iter(kwargs))!r}")
+    post_init = getattr(cls, "__post_init__", None)
+    if post_init is not None:
+        post_init(self)
+
+
+_repr_running: set[tuple[int, int]] = set()
+
+
+def __repr__(self: Any) -> str:  # noqa: N807
+    key = (id(self), get_ident())
+    if key in _repr_running:
+        return "..."
+    _repr_running.add(key)
+    try:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _fields_of(self))
+    finally:
+        _repr_running.discard(key)
+    return f"{type(self).__qualname__}({shown})"
+
+
+def __eq__(self: Any, other: object) -> bool:  # noqa: N807
+    if other.__class__ is self.__class__:
+        fields = _fields_of(self)
+        return tuple(getattr(self, n) for n in fields) == tuple(getattr(other, n) for n in fields)
+    return NotImplemented
+
+
+def __hash__(self: Any) -> int:  # noqa: N807
+    return hash(tuple(getattr(self, n) for n in _fields_of(self)))
+
+
+def __setattr__(self: Any, name: str, value: Any) -> None:  # noqa: N807
+    if "__record_fields__" in type(self).__dict__ or name in _fields_of(self):
+        raise _frozen_error()(f"cannot assign to field {name!r}")
+    object.__setattr__(self, name, value)
+
+
+def __delattr__(self: Any, name: str) -> None:  # noqa: N807
+    if "__record_fields__" in type(self).__dict__ or name in _fields_of(self):
+        raise _frozen_error()(f"cannot delete field {name!r}")
+    object.__delattr__(self, name)
+
+
+_RECORD_METHODS = {function.__name__: function
+                   for function in (__init__, __repr__, __eq__, __hash__, __setattr__, __delattr__)}

@@ -29,6 +29,7 @@ from ._entrypoints import EntryPoint, entry_points
 from ._errors import FamilyConflictError, FamilyError, PluginWarning
 from ._loading import (
     BLOCK_PLUGINS,
+    FAMILY_NUMBERS,
     NOTHING,
     Attempt,
     Claim,
@@ -66,7 +67,7 @@ class Registry:
 
     def __init__(
         self,
-        find: Callable[[], list[EntryPoint]] = lambda: entry_points(GROUP),
+        find: Callable[[], list[EntryPoint]] = lambda: entry_points(GROUP, declarations=FAMILY_NUMBERS),
         environ: Mapping[str, str] = os.environ,
     ) -> None:
         self._find = find
@@ -74,6 +75,7 @@ class Registry:
         self._lock = RLock()  # _thread's: threading costs a first bind() ~2 ms to import
         self._state: State | None = None  # None until a load completes
         self._attempt: Attempt | None = None  # the load or registration in progress (under _lock)
+        self._unloaded: list[EntryPoint] = []  # installed plugins not loaded yet (under _lock)
 
     @property
     def generation(self) -> int:
@@ -84,13 +86,17 @@ class Registry:
     # -- families -------------------------------------------------------------------------------
 
     def lookup(self, number: int) -> Family[Any] | None:
-        """The family registered for AF ``number``, or ``None`` if no plugin claims it."""
-        claim = (self._state or self._load()).by_key.get(("family", number))
+        """The family registered for AF ``number``, or ``None`` if no plugin claims it. Where every
+        installed plugin declares its AF numbers, only those declaring ``number`` are loaded."""
+        state = self._state
+        if state is None or (state.covered is not None and number not in state.covered):
+            state = self._load(number)
+        claim = state.by_key.get(("family", number))
         return None if claim is None else _unrivalled(claim).registration
 
     def family_named(self, name: str) -> Family[Any]:
         """The family called ``name`` (``"inet"``); :class:`FamilyError` if none is."""
-        state = self._state or self._load()
+        state = self._everything()
         claim = state.by_key.get(("family name", name))
         if claim is None:
             known = ", ".join(sorted(key[1] for key in state.by_key if key[0] == "family name")) or "none"
@@ -99,7 +105,7 @@ class Registry:
 
     def family_for_address(self, address: object) -> Family[Any]:
         """The family whose ``address_type`` (a class, or a base of several) ``address`` is of."""
-        by_type = (self._state or self._load()).by_type
+        by_type = self._everything().by_type
         claim = next((by_type[cls] for cls in type(address).__mro__ if cls in by_type), None)
         if claim is None:
             raise TypeError(f"{type(address).__name__} is not the address type of any famsock "
@@ -108,60 +114,60 @@ class Registry:
 
     def claims(self) -> list[Claim]:
         """The claims of families, in load order."""
-        return [c for c in (self._state or self._load()).claims if isinstance(c.registration, Family)]
+        return [c for c in self._everything().claims if isinstance(c.registration, Family)]
 
     # -- the other registrations ------------------------------------------------------------------
 
     def loopbacks(self, number: int) -> tuple[Loopback, ...]:
         """How to serve sockets of AF ``number`` on this machine, most useful first."""
-        return tuple(c.registration for c in (self._state or self._load()).claims
+        return tuple(c.registration for c in self._everything().claims
                      if isinstance(c.registration, Loopback) and c.registration.family == number)
 
     def control_message(self, level: int, kind: int, family: int | None = None) -> ControlMessage[Any] | None:
         """The codec of ancillary items ``(level, kind)`` on sockets of ``family``, if any."""
-        by_key = (self._state or self._load()).by_key
+        by_key = self._everything().by_key
         claim = by_key.get(("control message", level, kind, family)) if family is not None else None
         claim = claim or by_key.get(("control message", level, kind, None))
         return None if claim is None else _unrivalled(claim).registration
 
     def socket_option(self, level: int, option: int) -> SocketOption[Any] | None:
         """The codec of socket option ``(level, option)``, if a plugin registers one."""
-        claim = (self._state or self._load()).by_key.get(("socket option", level, option))
+        claim = self._everything().by_key.get(("socket option", level, option))
         return None if claim is None else _unrivalled(claim).registration
 
     def commands(self) -> list[Claim]:
         """The claims of CLI commands, in load order (conflicting ones included)."""
-        return [c for c in (self._state or self._load()).claims if isinstance(c.registration, Command)]
+        return [c for c in self._everything().claims if isinstance(c.registration, Command)]
 
     def command(self, name: str) -> Command | None:
-        claim = (self._state or self._load()).by_key.get(("command", name))
+        claim = self._everything().by_key.get(("command", name))
         return None if claim is None else _unrivalled(claim).registration
 
     def inet_text(self, number: int) -> InetText | None:
         """``inet_pton``/``inet_ntop`` of AF ``number``, if its plugin offers them."""
-        claim = (self._state or self._load()).by_key.get(("InetText", number))
+        claim = self._everything().by_key.get(("InetText", number))
         return None if claim is None else _unrivalled(claim).registration
 
     def server_setup(self, number: int) -> ServerSetup | None:
         """AF ``number``'s part of ``create_server()``, if its plugin has one."""
-        claim = (self._state or self._load()).by_key.get(("ServerSetup", number))
+        claim = self._everything().by_key.get(("ServerSetup", number))
         return None if claim is None else _unrivalled(claim).registration
 
     # -- constants, plugins ---------------------------------------------------------------------
 
     def constant(self, name: str) -> int | None:
         """A plugin's value for constant ``name``, or ``None`` if no plugin contributes it."""
-        state = self._state or self._load()
+        state = self._everything()
         if name in state.constant_conflicts:
             raise FamilyConflictError(state.constant_conflicts[name])
         entry = state.constants.get(name)
         return None if entry is None else entry[0]
 
     def constant_names(self) -> list[str]:
-        return sorted((self._state or self._load()).constants)
+        return sorted(self._everything().constants)
 
     def plugins(self) -> list[PluginRecord]:
-        return list((self._state or self._load()).plugins)
+        return list(self._everything().plugins)
 
     def source_of(self, registration: object) -> str:
         """Who registered ``registration`` (this object), for messages: its plugin's
@@ -176,7 +182,7 @@ class Registry:
     def manager(self) -> pluggy.PluginManager:
         """The pluggy ``PluginManager`` the loaded plugins are registered in (a new one after each
         :meth:`register`: ask again rather than keep it)."""
-        state = self._state or self._load()
+        state = self._everything()
         if state.loading:
             raise RuntimeError("famsock's plugins are still loading: their plugin manager is not ready")
         with self._lock:  # made on first use (a process that only binds never imports pluggy): once
@@ -185,25 +191,41 @@ class Registry:
     # -- loading ------------------------------------------------------------------------------
 
     def ensure_loaded(self) -> None:
-        if self._state is None:
-            self._load()
+        self._everything()
 
-    def _load(self) -> State:
-        """Load every plugin and publish the result, unless another thread has (or, in this
-        thread, a load is under way: a plugin asking while it loads gets what was published)."""
+    def _everything(self) -> State:
+        """The state with every installed plugin in: any question but a family's number needs it."""
+        state = self._state
+        if state is None or state.covered is not None:
+            state = self._load()
+        return state
+
+    def _load(self, number: int | None = None) -> State:
+        """Load the plugins not loaded yet and publish the result, unless another thread has (or,
+        in this thread, a load is under way: a plugin asking while it loads gets what was
+        published). With ``number``, and every plugin left declaring its AF numbers, only those
+        declaring ``number``: a program that binds one family imports that family's plugin."""
         with self._lock:
-            if self._state is not None:
-                return self._state
+            state = self._state
+            if state is not None and (state.covered is None or number in state.covered):
+                return state
             if self._attempt is not None:
-                return NOTHING
+                return state or NOTHING
             try:
-                self._attempt = attempt = Attempt(None)  # inside the try: never left set
-                if self._autoload(attempt):
-                    names = self._environ.get(BLOCK_PLUGINS, "").replace(",", " ").split()
-                    blocked = {normalize(name) for name in names}
-                    for entry in self._find():
-                        load_entry(attempt, entry, blocked)
-                return self._publish(attempt)
+                self._attempt = attempt = Attempt(state)  # inside the try: never left set
+                if state is None:
+                    self._unloaded = self._find() if self._autoload(attempt) else []
+                names = self._environ.get(BLOCK_PLUGINS, "").replace(",", " ").split()
+                blocked = {normalize(name) for name in names}
+                now, later = _split(self._unloaded, number)
+                for entry in now:
+                    load_entry(attempt, entry, blocked)
+                covered = None
+                if later and number is not None:  # only a family's plugins were loaded
+                    covered = frozenset(state.covered or () if state is not None else ()) | {number}
+                published = self._publish(attempt, covered)
+                self._unloaded = later
+                return published
             finally:
                 self._attempt = None
 
@@ -232,9 +254,9 @@ class Registry:
                                     "(1, true, yes, on / 0, false, no, off); plugins are loaded")
         return True
 
-    def _publish(self, attempt: Attempt) -> State:
+    def _publish(self, attempt: Attempt, covered: frozenset[int] | None = None) -> State:
         """Warn about what the attempt found, then make its state the registry's, in one step."""
-        state, conflicts = build_state(attempt, self._state)
+        state, conflicts = build_state(attempt, self._state, covered)
         messages = [*attempt.warnings, *conflicts]
         if messages:
             import warnings  # noqa: PLC0415 - only when there is something to say
@@ -243,6 +265,16 @@ class Registry:
                 warnings.warn(message, PluginWarning, stacklevel=3)
         self._state = state
         return state
+
+
+def _split(entries: list[EntryPoint], number: int | None) -> tuple[list[EntryPoint], list[EntryPoint]]:
+    """The entry points to load now for AF ``number`` (``None``: any question), and the rest. Only
+    if every one declares its AF numbers can those that do not declare ``number`` wait: one that
+    does not declare might register it, and a conflict would go unseen."""
+    if number is None or any(entry.families is None for entry in entries):
+        return entries, []
+    return ([entry for entry in entries if number in (entry.families or ())],
+            [entry for entry in entries if number not in (entry.families or ())])
 
 
 def _unrivalled(claim: Claim) -> Claim:

@@ -152,7 +152,7 @@ def deferred(module: str, name: str) -> Callable[..., Any]:
 
 def _is_name(value: object, start: frozenset[str], rest: frozenset[str]) -> bool:
     """``value`` matches ``[start][rest]*`` (a regular expression without ``re``)."""
-    return isinstance(value, str) and value[:1] in start and all(c in rest for c in value)
+    return isinstance(value, str) and value[:1] in start and rest.issuperset(value)
 
 
 class SocketSpec(NamedTuple):

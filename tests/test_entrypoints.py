@@ -78,3 +78,24 @@ def test_agrees_with_importlib_metadata_on_this_environment(group: str) -> None:
     if group == "famsock.families":
         assert ("inet", "famsock_inet", "famsock-inet") in ours
 
+
+
+def test_family_numbers_are_read_in_the_same_scan(tmp_path: Path) -> None:
+    dist_info(tmp_path, "famsock_multi-1.0.dist-info", "Name: famsock-multi\nVersion: 1.0\n",
+              "[famsock.families]\nmulti = famsock_multi\nother = famsock_other\nbad = famsock_bad\n"
+              "[famsock.family_numbers]\n17 = famsock_multi\n44 = famsock_multi\nAF_X = famsock_bad\n"
+              "45 = famsock_bad\n")
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("zipped-1.0.dist-info/METADATA", "Name: zipped\nVersion: 1.0\n")
+        bundle.writestr("zipped-1.0.dist-info/entry_points.txt",
+                        "[famsock.families]\nzipped = zipped\n[famsock.family_numbers]\n40 = zipped\n")
+    found = entry_points("famsock.families", [str(tmp_path), str(archive)],
+                         declarations="famsock.family_numbers")
+    assert {e.name: e.families for e in found} == {
+        "multi": (17, 44),
+        "other": None,  # declares nothing
+        "bad": None,  # a line that is no number: undeclared, so loaded with every lookup
+        "zipped": (40,),
+    }
+    assert {e.families for e in entry_points("famsock.families", [str(tmp_path)])} == {None}

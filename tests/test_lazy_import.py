@@ -30,16 +30,34 @@ def test_import_and_open_a_socket_loads_no_plugin() -> None:
     assert [name for name in HEAVY if name in added] == []
 
 
-def test_the_first_address_call_loads_plugins_but_not_importlib_metadata() -> None:
+def test_the_first_address_call_loads_its_familys_plugin_alone_and_not_importlib_metadata() -> None:
+    # issue 12: every first-party distribution declares its AF numbers (famsock.family_numbers),
+    # so a process binding an INET socket imports famsock-inet's plugin and no other
     added = modules_added_by("import famsock\ns = famsock.socket()\ns.bind(('127.0.0.1', 0))\ns.close()")
-    assert "famsock_inet" in added and "famsock_unix" in added
+    assert sorted(name for name in added if name.startswith("famsock_")) == [
+        "famsock_inet", "famsock_inet._address"]
     assert "importlib.metadata" not in added
     assert "ctypes" not in added  # the native path needs no libc bridge
 
 
+def test_another_familys_first_call_loads_its_plugin_then() -> None:
+    added = modules_added_by("import famsock\ns = famsock.socket()\ns.bind(('127.0.0.1', 0))\n"
+                             "u = famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM)\nu.bind(b'')\n"
+                             "assert type(u.getsockname()).__module__.startswith('famsock_unix')\n"
+                             "s.close()\nu.close()")
+    assert {"famsock_inet", "famsock_unix"} <= added
+    assert not {"famsock_inet6", "famsock_netlink", "famsock_tipc"} & added
+
+
+def test_a_question_only_every_plugin_answers_loads_every_plugin() -> None:
+    added = modules_added_by("import famsock\ns = famsock.socket()\ns.bind(('127.0.0.1', 0))\n"
+                             "assert famsock.address_from_text('unix:@x') == b'\\0x'\ns.close()")
+    assert {f"famsock_{name}" for name in FIRST_PARTY} <= added
+
+
 def test_a_first_bind_and_send_import_neither_pluggy_nor_typing_nor_dataclasses() -> None:
     # issue 12: the cold start was 2.7x the stdlib's with pluggy (inspect, typing), dataclasses...
-    added = first_bind_imports(*FIRST_PARTY)
+    added = first_bind_imports(*FIRST_PARTY, every_plugin=True)
     assert {"famsock_inet", "famsock_unix", "famsock_netlink", "famsock_tipc"} <= added
     assert sorted(COLD & added) == []
     with_unix = modules_added_by("import famsock\nu = famsock.socket(famsock.AF_UNIX, famsock.SOCK_DGRAM)\n"

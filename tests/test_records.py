@@ -3,6 +3,7 @@ behave as the real ones: records as frozen dataclasses, markers as pluggy's, Nam
 
 from __future__ import annotations
 
+import collections
 import copy
 import dataclasses
 import pickle
@@ -173,3 +174,35 @@ def test_deferred_names_a_missing_function_at_its_call() -> None:
     missing = deferred("famsock.contract", "no_such_codec")
     with pytest.raises(AttributeError, match="no_such_codec"):
         missing(b"")
+
+
+def test_the_namedtuple_stand_in_binds_and_refuses_arguments_as_namedtuple_does() -> None:
+    theirs: Any = collections.namedtuple("theirs", ["family", "type", "proto"], defaults=[None, None])
+    theirs.__name__ = theirs.__qualname__ = "Spec"
+    theirs.__new__.__qualname__ = "Spec.__new__"  # as namedtuple("Spec", ...) names it
+    namespace: dict[str, Any] = {}
+    exec("class Spec(NamedTuple):\n    family: int\n    type: int = None\n    proto: int = None\n",
+         {"NamedTuple": _markers.NamedTuple}, namespace)
+    ours = namespace["Spec"]
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+        ((), {}), ((1, 2, 3, 4), {}), ((1,), {"family": 2}), ((1,), {"flavour": 2}), ((), {"type": 1}),
+        ((1,), {}), ((1, 2), {"proto": 3}), ((), {"proto": 3, "family": 1})]
+    for args, kwargs in calls:
+        assert outcome(ours, *args, **kwargs) == outcome(theirs, *args, **kwargs), (args, kwargs)
+    for made in ([1, 2], [1, 2, 3], range(3)):
+        assert outcome(ours._make, made) == outcome(theirs._make, made)
+    assert outcome(ours(1)._replace, flavour=1) == outcome(theirs(1)._replace, flavour=1)
+    assert ours(1, 2)._asdict() == theirs(1, 2)._asdict() == {"family": 1, "type": 2, "proto": None}
+    assert ours(1).type is None and ours.family.__doc__ == theirs.family.__doc__
+    assert ours.__match_args__ == theirs.__match_args__
+    assert ours.__new__.__qualname__ == "Spec.__new__"
+    assert not hasattr(ours(1), "__dict__")  # __slots__ = ()
+    assert copy.copy(ours(1, 2)) == ours(1, 2) and type(copy.deepcopy(ours(1, 2))) is ours
+
+
+def outcome(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """What ``call(*args, **kwargs)`` returns, or its exception's type and message."""
+    try:
+        return call(*args, **kwargs)
+    except Exception as exc:
+        return type(exc), str(exc)

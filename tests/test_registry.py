@@ -246,3 +246,81 @@ def test_a_plugin_asking_the_registry_while_it_loads_does_not_recurse(plugin_dir
     helpers.LOADING = registry  # type: ignore[attr-defined]
     assert registry.lookup(250) is not None
     assert sys.modules["fs_curious"].SEEN is None  # nothing loaded yet when it asked
+
+
+# -- loading only the plugins of the family asked for (famsock.family_numbers) ---------------------
+
+def declared_entries(plugin_dir: Path, **numbers: tuple[int, ...] | None) -> list[EntryPoint]:
+    """One plugin module per name, registering a family of its number; declared as given."""
+    entries = []
+    for name, declared in numbers.items():
+        number = int(name.rsplit("_", 1)[1])
+        write_module(plugin_dir, f"fs_{name}", GOOD_MODULE.format(name=name.replace("_", ""), number=number))
+        entries.append(EntryPoint(name, f"fs_{name}", f"fs-{name}", "1.0", "", declared))
+    return entries
+
+
+def loaded_modules(entries: list[EntryPoint]) -> list[str]:
+    return [e.value for e in entries if e.value in sys.modules]
+
+
+def test_a_familys_lookup_imports_only_the_plugins_declaring_its_number(plugin_dir: Path) -> None:
+    entries = declared_entries(plugin_dir, p_230=(230,), p_231=(231,), p_232=(232,))
+    registry = Registry(find=lambda: entries, environ={})
+    family = registry.lookup(230)
+    assert family is not None and family.number == 230
+    assert loaded_modules(entries) == ["fs_p_230"]
+    assert registry.lookup(233) is None  # nobody declares it: nothing to import
+    assert loaded_modules(entries) == ["fs_p_230"]
+    assert registry.lookup(232) is not None
+    assert loaded_modules(entries) == ["fs_p_230", "fs_p_232"]
+    assert registry.lookup(230) is family  # the same registration: backends built on it stay right
+
+
+def test_any_other_question_loads_every_plugin(plugin_dir: Path) -> None:
+    entries = declared_entries(plugin_dir, p_234=(234,), p_235=(235,))
+    registry = Registry(find=lambda: entries, environ={})
+    generation = registry.generation
+    assert registry.lookup(234) is not None and loaded_modules(entries) == ["fs_p_234"]
+    assert registry.generation > generation  # what is registered changed: caches go stale
+    assert registry.family_named("p235").number == 235
+    assert loaded_modules(entries) == ["fs_p_234", "fs_p_235"]
+    assert sorted(p.name for p in registry.plugins()) == ["p_234", "p_235"]
+    assert [p.declared_families for p in registry.plugins()] == [(234,), (235,)]
+
+
+def test_one_undeclared_plugin_makes_any_lookup_load_every_plugin(plugin_dir: Path) -> None:
+    # it might register the family asked for: a conflict would go unseen
+    entries = declared_entries(plugin_dir, p_236=(236,), p_237=None)
+    registry = Registry(find=lambda: entries, environ={})
+    assert registry.lookup(236) is not None
+    assert loaded_modules(entries) == ["fs_p_236", "fs_p_237"]
+
+
+def test_two_plugins_declaring_one_family_conflict_at_its_lookup(plugin_dir: Path) -> None:
+    entries = declared_entries(plugin_dir, p_238=(238,), q_238=(238,), p_239=(239,))
+    registry = Registry(find=lambda: entries, environ={})
+    with pytest.warns(PluginWarning, match="is claimed by"), pytest.raises(FamilyConflictError):
+        registry.lookup(238)
+    assert loaded_modules(entries) == ["fs_p_238", "fs_q_238"]
+
+
+def test_a_plugin_registering_a_family_it_does_not_declare_is_broken(plugin_dir: Path) -> None:
+    entries = declared_entries(plugin_dir, p_240=(241, 242))
+    registry = Registry(find=lambda: entries, environ={})
+    with pytest.warns(PluginWarning, match="does not declare"):
+        assert registry.lookup(241) is None
+    assert statuses(registry) == {"p_240": (
+        "broken", "registers address family AF_P240 = 240, which its distribution does not declare in "
+        "[famsock.family_numbers] (it declares 241, 242)")}
+    assert registry.lookup(240) is None
+
+
+def test_blocked_declared_plugins_are_recorded_when_their_family_is_asked_for(plugin_dir: Path) -> None:
+    entries = declared_entries(plugin_dir, p_243=(243,), p_244=(244,))
+    registry = Registry(find=lambda: entries, environ={"FAMSOCK_BLOCK_PLUGINS": "p_243"})
+    assert registry.lookup(243) is None
+    assert loaded_modules(entries) == []
+    assert statuses(registry) == {"p_243": ("blocked", "named in FAMSOCK_BLOCK_PLUGINS"),
+                                  "p_244": ("loaded", "")}
+    assert loaded_modules(entries) == ["fs_p_244"]

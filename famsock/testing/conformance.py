@@ -60,6 +60,18 @@ class FamilyConformance:
         for name, value in family.constants.items():
             assert getattr(famsock, name) == value, name
 
+    def test_its_distribution_declares_its_number(self, family: Family[Any]) -> None:
+        """Undeclared, the plugin is imported by every process's first address call, of any
+        family; declared, only by those using it (docs/plugins.md, "famsock.family_numbers")."""
+        [claim] = [c for c in registry.claims() if c.family is family]
+        declared = claim.plugin.declared_families
+        if not claim.plugin.distribution:
+            pytest.skip(f"{family.name} is registered in code, not installed: nothing declares it")
+        assert declared is not None and family.number in declared, (
+            f"{claim.plugin.source} does not declare {family.constant}: add "
+            f'[project.entry-points."famsock.family_numbers"] "{family.number}" = "<its module>" '
+            "to its pyproject.toml")
+
     @pytest.fixture
     def loopbacks(self, kernel: Family[Any]) -> tuple[Loopback, ...]:
         found = registry.loopbacks(kernel.number)

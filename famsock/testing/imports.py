@@ -1,17 +1,24 @@
 """What a process imports: the cold-start checks for famsock and every plugin's tests.
 
-famsock imports every installed plugin's entry-point module, and calls its hooks, at a process's
-first address call of any family. So what a plugin's module imports is paid by every program
-that binds a socket, whichever family it uses: it must import its family's codec and constants,
-and leave the rest (messaging layers, asyncio, its CLI) to first use. These helpers count the
-modules a fresh interpreter imports, never time them, so the checks are deterministic::
+A plugin whose distribution declares its AF numbers (entry-point group
+``famsock.family_numbers``) is imported by a process's first address call of one of its
+families, and by any question only every plugin answers (a constant no stdlib has, ``famsock
+families``, a family by name); an undeclared one by every process's first address call of any
+family. Either way, what its entry-point module imports is paid by programs that never use its
+messaging layer, asyncio or CLI: it must import its family's codec and constants, and leave the
+rest to first use. These helpers count the modules a fresh interpreter imports, never time them,
+so the checks are deterministic::
 
     from famsock.testing.imports import COLD, first_bind_imports
 
+    def test_a_program_binding_another_family_does_not_import_the_plugin() -> None:
+        assert first_bind_imports("inet", "myfamily") == first_bind_imports("inet")
+
     def test_loading_the_plugin_imports_only_its_family() -> None:
-        added = first_bind_imports("inet", "myfamily") - first_bind_imports("inet")
-        assert sorted(added) == ["famsock_myfamily", "famsock_myfamily._codec"]
-        assert COLD.isdisjoint(first_bind_imports("inet", "myfamily"))
+        loaded = first_bind_imports("inet", "myfamily", every_plugin=True)
+        assert sorted(loaded - first_bind_imports("inet", every_plugin=True)) == [
+            "famsock_myfamily", "famsock_myfamily._codec"]
+        assert COLD.isdisjoint(loaded)
 
 The interpreter runs with ``-S``: site's ``.pth`` files (editable installs' finders) import
 ``re``, ``contextlib``, ``pathlib``... before anything else, which would hide them. famsock and the
@@ -36,8 +43,9 @@ COLD = frozenset({
     "contextlib", "ast", "dis", "tokenize", "asyncio", "selectors", "json", "argparse", "re", "signal",
 })
 
-#: A program's first bind() and datagram: an INET UDP socket on loopback; then every hook of each
-#: plugin module that loaded, called again (what the CLI or a kit would ask of it).
+#: A program's first bind() and datagram: an INET UDP socket on loopback; with ``every_plugin``,
+#: a question that loads every plugin; then every hook of each plugin module that loaded, called
+#: again (what the CLI or a kit would ask of it).
 FIRST_BIND = """
 import sys
 import socket
@@ -48,6 +56,9 @@ s.bind(("127.0.0.1", 0))
 s.sendto(b"x", s.getsockname())
 assert s.recvfrom(8)[0] == b"x"
 s.close()
+if {every_plugin!r}:
+    from famsock._registry import registry
+    registry.ensure_loaded()
 for name in {modules!r}:
     module = sys.modules.get(name)
     for attribute in dir(module) if module is not None else ():
@@ -94,8 +105,9 @@ def run_probe(code: str, *kept: str, path: str = "auto") -> set[str]:
     return set(done.stdout.split())
 
 
-def first_bind_imports(*kept: str, path: str = "auto") -> set[str]:
+def first_bind_imports(*kept: str, path: str = "auto", every_plugin: bool = False) -> set[str]:
     """Modules :data:`FIRST_BIND` imports beyond ``import socket``, with only the plugins ``kept``
-    (entry-point names) loadable: the core's and theirs."""
+    (entry-point names) loadable: the core's and those it loads (all ``kept`` with
+    ``every_plugin``)."""
     modules = [module for name, module in _entry_points() if name in kept]
-    return run_probe(FIRST_BIND.format(modules=modules), *kept, path=path)
+    return run_probe(FIRST_BIND.format(modules=modules, every_plugin=every_plugin), *kept, path=path)

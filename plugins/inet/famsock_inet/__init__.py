@@ -24,13 +24,26 @@ from famsock.contract import (
     hookimpl,
 )
 
-from ._address import InetAddress, from_text, parse, to_text
-from ._codec import decode, encode, from_native, ntop, pton
-from ._constants import CONSTANTS, IP_PKTINFO
+from ._address import InetAddress, from_native, from_text, parse, to_text
 
 __all__ = ["FAMILY", "InetAddress", "InetMembership", "InetPacketInfo", "famsock_families"]
 
 famsock_contract = 2
+
+# The constants AF_INET contributes to ``famsock``: the platform's IPv4 and TCP/UDP ones. Here,
+# not in a module of their own: a process's first bind() pays ~0.3 ms for each module it imports.
+_PREFIXES = ("IPPROTO_", "IPPORT_", "INADDR_", "IP_", "TCP_", "UDPLITE_", "SOL_IP", "SOL_TCP", "SOL_UDP")
+CONSTANTS: dict[str, int] = {name: value for name, value in vars(_socket).items()
+                             if type(value) is int and name.startswith(_PREFIXES)}
+if sys.platform == "linux":
+    # <linux/in.h>'s value (tests/vectors/ip_structs.c checks it): interpreters before 3.12 lack
+    # the name, and famsock decodes the control messages it names
+    CONSTANTS.setdefault("IP_PKTINFO", 8)
+IP_PKTINFO: int | None = CONSTANTS.get("IP_PKTINFO")
+
+# The sockaddr_in codec loads at its first use: the native path (the interpreter's own calls,
+# the default) never needs it, and every module a first bind() imports costs it ~0.3 ms.
+_CODEC = "famsock_inet._codec"
 
 FAMILY: Family[InetAddress] = Family(
     name="inet",
@@ -39,8 +52,8 @@ FAMILY: Family[InetAddress] = Family(
     address_type=InetAddress,
     socket_types=frozenset({_socket.SOCK_STREAM, _socket.SOCK_DGRAM, _socket.SOCK_RAW}),
     parse=parse,
-    encode=encode,
-    decode=decode,
+    encode=deferred(_CODEC, "encode"),
+    decode=deferred(_CODEC, "decode"),
     to_text=to_text,
     from_text=from_text,
     constants=CONSTANTS,
@@ -69,7 +82,7 @@ def famsock_loopbacks() -> Sequence[Loopback]:
 
 @hookimpl
 def famsock_inet_texts() -> Sequence[InetText]:
-    return [InetText(_socket.AF_INET, pton, ntop)]
+    return [InetText(_socket.AF_INET, deferred(_CODEC, "pton"), deferred(_CODEC, "ntop"))]
 
 
 @hookimpl

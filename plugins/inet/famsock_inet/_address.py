@@ -202,6 +202,11 @@ def _resolve(name: bytes, shown: Any) -> str:
     return str(infos[0][4][0])
 
 
+def from_native(value: tuple[str, int], spec: SocketSpec | None = None) -> InetAddress:
+    """The stdlib's ``(host, port)`` result: already canonical, so no checks."""
+    return _new(InetAddress, value)
+
+
 def to_text(address: InetAddress) -> str:
     """``"127.0.0.1:8080"``: the text form after ``inet:``."""
     return f"{address.host}:{address.port}"

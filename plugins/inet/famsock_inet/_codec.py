@@ -7,25 +7,24 @@ sin_addr 4:4, sin_zero 8:8.
 from __future__ import annotations
 
 import _socket
-import struct
 import sys
 
 from famsock.contract import SocketSpec
 
 from ._address import InetAddress
 
-__all__ = ["SOCKADDR_IN_SIZE", "decode", "encode", "from_native", "ntop", "pton"]
+__all__ = ["SOCKADDR_IN_SIZE", "decode", "encode", "ntop", "pton"]
 
 AF_INET = _socket.AF_INET
 SOCKADDR_IN_SIZE = 16
 _FAMILY = AF_INET.to_bytes(2, sys.byteorder)
-_BODY = struct.Struct("!H4s8x")
-_new = tuple.__new__
+_ZERO = bytes(8)  # sin_zero
+_new = tuple.__new__  # int.to_bytes, not struct: a process's first bind() need not import struct
 
 
 def encode(address: InetAddress, spec: SocketSpec | None = None) -> bytes:
     host, port = address
-    return _FAMILY + _BODY.pack(port, _socket.inet_pton(AF_INET, host))
+    return _FAMILY + port.to_bytes(2, "big") + _socket.inet_pton(AF_INET, host) + _ZERO
 
 
 def decode(data: bytes, spec: SocketSpec | None = None) -> InetAddress:
@@ -34,13 +33,7 @@ def decode(data: bytes, spec: SocketSpec | None = None) -> InetAddress:
     family = int.from_bytes(data[:2], sys.byteorder)
     if family != AF_INET:
         raise ValueError(f"not an AF_INET sockaddr: sa_family is {family}")
-    port, packed = _BODY.unpack(data[2:])
-    return _new(InetAddress, (_socket.inet_ntop(AF_INET, packed), port))
-
-
-def from_native(value: tuple[str, int], spec: SocketSpec | None = None) -> InetAddress:
-    """The stdlib's ``(host, port)`` result: already canonical, so no checks."""
-    return _new(InetAddress, value)
+    return _new(InetAddress, (_socket.inet_ntop(AF_INET, data[4:8]), int.from_bytes(data[2:4], "big")))
 
 
 def pton(text: str) -> bytes:

@@ -1,6 +1,7 @@
-"""famsock_tipc costs a process little: famsock imports it, and calls its hooks, at every process's
-first address call (issue 12), so that loads the family's modules only; the rest of its public
-names load at their first use."""
+"""famsock_tipc costs a process little (issue 12): a program binding another family never imports it
+(its distribution declares AF_TIPC in ``famsock.family_numbers``), and when famsock does load it
+(a TIPC socket's first address call, or any question every plugin answers) it imports the family's
+modules only; the rest of its public names load at their first use."""
 
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ FAMILY_MODULES = ["famsock_tipc", "famsock_tipc._address", "famsock_tipc._codec"
 HEAVY = ["famsock_tipc._structs", "famsock_tipc._topology", "famsock_tipc._cli"]
 
 
-def test_a_first_bind_and_send_load_the_tipc_family_and_nothing_heavy() -> None:
-    with_tipc = first_bind_imports("inet", "tipc")
-    without = first_bind_imports("inet")
+def test_a_program_binding_an_inet_socket_does_not_import_the_plugin() -> None:
+    assert first_bind_imports("inet", "tipc") == first_bind_imports("inet")
+
+
+def test_loading_the_plugin_loads_the_tipc_family_and_nothing_heavy() -> None:
+    with_tipc = first_bind_imports("inet", "tipc", every_plugin=True)
+    without = first_bind_imports("inet", every_plugin=True)
     assert "famsock_inet" in without and "famsock_tipc" not in without
     assert sorted(with_tipc - without) == FAMILY_MODULES
     assert [name for name in HEAVY if name in with_tipc] == []
