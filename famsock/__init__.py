@@ -214,13 +214,15 @@ def __getattr__(name: str) -> Any:
         __import__(module)  # importlib.import_module() without importing importlib
         value = getattr(_sys.modules[module], name)
     elif name.isupper() and name[0].isalpha():
-        from ._registry import registry  # noqa: PLC0415
-
-        value = registry.constant(name)
-        if value is None:
-            value = getattr(_std, name, None)
+        # A name the platform defines is the platform's value in every plugin (the loader refuses
+        # another), so it needs no plugin loaded: famsock.TCP_NODELAY is socket.TCP_NODELAY.
+        value = getattr(_std, name, None)
         if value is None:
             value = getattr(_socket, name, None)
+        if value is None:
+            from ._registry import registry  # noqa: PLC0415
+
+            value = registry.constant(name)
         if value is None:
             raise AttributeError(f"module 'famsock' has no attribute {name!r}: no installed family "
                                  "plugin contributes it and the platform does not define it")

@@ -49,6 +49,13 @@ def test_another_familys_first_call_loads_its_plugin_then() -> None:
     assert not {"famsock_inet6", "famsock_netlink", "famsock_tipc"} & added
 
 
+def test_a_constant_the_platform_defines_loads_no_plugin() -> None:
+    # it is the platform's value whichever plugin contributes it (the loader refuses another)
+    added = modules_added_by("import famsock\nassert famsock.TCP_NODELAY is socket.TCP_NODELAY\n"
+                             "assert famsock.IPPROTO_IPV6 == socket.IPPROTO_IPV6")
+    assert not {"famsock._registry", *(f"famsock_{name}" for name in FIRST_PARTY)} & added
+
+
 def test_a_question_only_every_plugin_answers_loads_every_plugin() -> None:
     added = modules_added_by("import famsock\ns = famsock.socket()\ns.bind(('127.0.0.1', 0))\n"
                              "assert famsock.address_from_text('unix:@x') == b'\\0x'\ns.close()")
