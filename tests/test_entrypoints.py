@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import sys
 import zipfile
 from pathlib import Path
 
@@ -99,3 +100,26 @@ def test_family_numbers_are_read_in_the_same_scan(tmp_path: Path) -> None:
         "zipped": (40,),
     }
     assert {e.families for e in entry_points("famsock.families", [str(tmp_path)])} == {None}
+
+
+def test_metadata_headers_end_at_the_first_blank_line_whatever_the_line_ends(tmp_path: Path) -> None:
+    for end in ("\n", "\r\n"):
+        site = tmp_path / ("crlf" if end == "\r\n" else "lf")
+        headers = ["Metadata-Version: 2.1", "Name: plug-real", "", "Version: 9.9 (in the description)"]
+        dist_info(site, "plug-1.0.dist-info", end.join(headers), "[famsock.families]\nplug = plug\n")
+        assert entry_points("famsock.families", [str(site)]) == [
+            EntryPoint("plug", "plug", "plug-real", "1.0")]  # the version from the directory's name
+
+
+def test_a_distribution_installed_after_the_import_system_listed_the_directory_is_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the scan reuses the path finder's listing only while the directory's mtime is the one it saw
+    (tmp_path / "fs_listed_probe.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    __import__("fs_listed_probe")
+    finder = sys.path_importer_cache[str(tmp_path)]
+    assert "fs_listed_probe.py" in getattr(finder, "_path_cache", set())
+    dist_info(tmp_path, "late-1.0.dist-info", "Name: late\nVersion: 1.0\n",
+              "[famsock.families]\nlate = late\n")
+    assert entry_points("famsock.families", [str(tmp_path)]) == [
+        EntryPoint("late", "late", "late", "1.0")]
