@@ -701,7 +701,7 @@ class Relay:
         now = time.monotonic()
         for session in [s for s in self.sessions if s.idle(now, self.idle)]:
             session.close()
-        self.loop.later(min(1.0, self.idle / 4), self._check_idle)
+        self.loop.later(idle_check_interval(self.idle), self._check_idle)
 
     # -- running --
 
@@ -753,7 +753,7 @@ class Relay:
             except SetupError as exc:
                 self.note(str(exc))
                 return 1
-            self.loop.later(min(1.0, self.idle / 4), self._check_idle)
+            self.loop.later(idle_check_interval(self.idle), self._check_idle)
             self.loop.run()
             return self.status
         finally:
@@ -776,6 +776,12 @@ class Relay:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
         self.loop.close()
+
+
+def idle_check_interval(idle: float) -> float:
+    """How often sessions are checked for being idle: a quarter of ``idle`` (a session ends within
+    1.25 ``idle``), at most a second, and at least 10 ms: a tiny ``--idle`` must not spin the loop."""
+    return max(0.01, min(1.0, idle / 4))
 
 
 def run_relay(a: Endpoint, b: Endpoint | str, *, command: str, idle: float, timeout: float = 10.0,

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 import famsock
+from famsock._relay import idle_check_interval
 from famsock.cli import main
 
 SECONDS = 10
@@ -485,3 +486,9 @@ def test_help_documents_the_endpoints(capsys: pytest.CaptureFixture[str]) -> Non
     done = subprocess.run([sys.executable, "-m", "famsock", "--help"], capture_output=True, text=True,
                           timeout=SECONDS)
     assert "join two endpoints, both directions, as socat does" in done.stdout
+
+
+@pytest.mark.parametrize(("idle", "interval"), [(1e-4, 0.01), (0.2, 0.05), (60.0, 1.0), (float("inf"), 1.0)])
+def test_a_tiny_idle_does_not_spin_the_loop(idle: float, interval: float) -> None:
+    # --idle 0.0001 used to check sessions every 25 us: the relay spun a CPU
+    assert idle_check_interval(idle) == interval
