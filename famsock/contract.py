@@ -45,6 +45,7 @@ another version, saying so.
 
 from __future__ import annotations
 
+import operator
 from types import MappingProxyType
 
 # Nothing heavy at import: plugins import this module at a process's first bind(), so the
@@ -73,6 +74,7 @@ else:
 
 __all__ = [
     "CONTRACT_VERSION",
+    "INTERFACE_INDEX_MAX",
     "Availability",
     "Command",
     "ControlMessage",
@@ -88,6 +90,9 @@ __all__ = [
     "deferred",
     "hookimpl",
     "hookspec",
+    "interface_index",
+    "shorten",
+    "struct_fields",
 ]
 
 #: Version of this contract. A plugin states the version it was written for in a module-level
@@ -148,6 +153,41 @@ def deferred(module: str, name: str) -> Callable[..., Any]:
     call.__name__ = call.__qualname__ = name
     call.__doc__ = f"{module}.{name}, imported at its first call."
     return call
+
+
+# -- for plugins' own checks: the words every family uses in its error messages --------------------
+
+#: The largest interface index: the kernel reads one as a C ``int``.
+INTERFACE_INDEX_MAX = 2**31 - 1
+
+
+def shorten(value: object, limit: int = 80) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters (ending in ``...``): a
+    message shows what was given without repeating a megabyte of it."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def struct_fields(what: str, value: object, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The fields of a struct-valued item (``what``: its C name): a tuple of exactly ``names``
+    (a named tuple, or a plain one); ``TypeError`` naming them otherwise."""
+    if not isinstance(value, tuple) or len(value) != len(names):
+        raise TypeError(f"{what} value must be a tuple ({', '.join(names)}), not {shorten(value)}")
+    return value
+
+
+def interface_index(what: str, value: object) -> int:
+    """An interface index field of ``what``: an integer (``__index__``) in 0 to
+    :data:`INTERFACE_INDEX_MAX`; ``TypeError`` or ``OverflowError`` as the stdlib raises them."""
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{what} ifindex must be an integer, not {type(value).__name__}: "
+                        f"{shorten(value)}") from None
+    if not 0 <= number <= INTERFACE_INDEX_MAX:
+        raise OverflowError(f"{what} ifindex must be 0-{INTERFACE_INDEX_MAX} (an interface index), "
+                            f"got {number}")
+    return int(number)  # an IntEnum's or a bool's value, as the int it is
 
 
 def _is_name(value: object, start: frozenset[str], rest: frozenset[str]) -> bool:

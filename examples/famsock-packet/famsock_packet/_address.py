@@ -22,7 +22,7 @@ import errno
 from operator import index, itemgetter
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from famsock.contract import SocketSpec
+from famsock.contract import SocketSpec, shorten
 
 from ._constants import PKTTYPE_NAMES
 
@@ -122,10 +122,10 @@ def parse(value: Any, spec: SocketSpec | None = None) -> PacketAddress:
         return value
     if not isinstance(value, tuple):
         raise TypeError(f"AF_PACKET address must be a tuple (ifname, proto[, pkttype[, hatype[, addr]]]), "
-                        f"not {type(value).__name__}: {_shorten(value)}")
+                        f"not {type(value).__name__}: {shorten(value)}")
     if not 2 <= len(value) <= 5:
         raise TypeError(f"AF_PACKET address must be a tuple of two to five items (ifname, proto[, pkttype"
-                        f"[, hatype[, addr]]]), got {len(value)}: {_shorten(value)}")
+                        f"[, hatype[, addr]]]), got {len(value)}: {shorten(value)}")
     ifname, proto, pkttype, hatype, addr = value + (0, 0, b"")[len(value) - 2:]
     # types first, as the stdlib's PyArg_ParseTuple: a wrong type never costs a lookup
     name = _name(ifname)
@@ -164,7 +164,7 @@ def interface_index(name: str) -> int:
     """The interface's number in this thread's network namespace; ``OSError`` (ENODEV) if none."""
     size = len(name.encode())
     if size >= IFNAMSIZ:  # the stdlib would look up its first 15 bytes: maybe another interface
-        raise OSError(errno.ENODEV, f"AF_PACKET interface {_shorten(name)}: No such device (names have at "
+        raise OSError(errno.ENODEV, f"AF_PACKET interface {shorten(name)}: No such device (names have at "
                                     f"most {IFNAMSIZ - 1} bytes, this one {size})")
     try:
         number: int = _socket.if_nametoindex(name) if name else 0
@@ -189,13 +189,13 @@ def interface_name(ifindex: int) -> str:
 def _name(ifname: Any) -> str:
     if not isinstance(ifname, str):
         raise TypeError(f"AF_PACKET interface name must be str, not {type(ifname).__name__}: "
-                        f"{_shorten(ifname)}")
+                        f"{shorten(ifname)}")
     if "\0" in ifname:
-        raise ValueError(f"AF_PACKET interface name must not contain a NUL character: {_shorten(ifname)}")
+        raise ValueError(f"AF_PACKET interface name must not contain a NUL character: {shorten(ifname)}")
     try:
         ifname.encode()
     except UnicodeEncodeError as exc:
-        raise ValueError(f"AF_PACKET interface name {_shorten(ifname)} is not text: {exc.reason}") from None
+        raise ValueError(f"AF_PACKET interface name {shorten(ifname)} is not text: {exc.reason}") from None
     return str(ifname)
 
 
@@ -204,21 +204,21 @@ def _integer(field: str, value: Any) -> int:
         return int(index(value))
     except TypeError:
         raise TypeError(f"AF_PACKET {field} must be an integer, not {type(value).__name__}: "
-                        f"{_shorten(value)}") from None
+                        f"{shorten(value)}") from None
 
 
 def _bytes(value: Any) -> bytes:
     if isinstance(value, str):
-        raise TypeError(f"AF_PACKET hardware address must be bytes-like, not str: {_shorten(value)}")
+        raise TypeError(f"AF_PACKET hardware address must be bytes-like, not str: {shorten(value)}")
     try:
         with memoryview(value) as view:
             if not view.c_contiguous:
                 raise BufferError(f"AF_PACKET hardware address must be a contiguous buffer: "
-                                  f"{_shorten(value)}")
+                                  f"{shorten(value)}")
             return view.tobytes()
     except TypeError:
         raise TypeError(f"AF_PACKET hardware address must be bytes-like, not {type(value).__name__}: "
-                        f"{_shorten(value)}") from None
+                        f"{shorten(value)}") from None
 
 
 # -- the text form: packet:IFACE:PROTO[:PKTTYPE[:HATYPE[:ADDR]]] ------------------------------------
@@ -270,8 +270,3 @@ def _number(part: str, names: dict[str, int], what: str, text: str) -> int:
             pass
     known = f" or one of {', '.join(names)}" if names else ""
     raise ValueError(f"packet address text {text!r}: {what} must be a number{known}, got {part!r}")
-
-
-def _shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

@@ -12,7 +12,7 @@ from __future__ import annotations
 from operator import index, itemgetter
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from famsock.contract import SocketSpec
+from famsock.contract import SocketSpec, shorten
 
 from ._constants import U32_MAX, VMADDR_CID_ANY, VMADDR_FLAG_TO_HOST, VMADDR_PORT_ANY
 
@@ -87,10 +87,10 @@ def parse(value: Any, spec: SocketSpec | None = None) -> VsockAddress:
         return value
     if not isinstance(value, tuple):
         raise TypeError(f"AF_VSOCK address must be a tuple (cid, port), not {type(value).__name__}: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     if len(value) != 2:
         raise TypeError(f"AF_VSOCK address must be a pair (cid, port), got {len(value)} items: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     return make(_u32("cid", value[0]), _u32("port", value[1]))
 
 
@@ -99,7 +99,7 @@ def _u32(name: str, value: Any) -> int:
         number = index(value)
     except TypeError:
         raise TypeError(f"AF_VSOCK {name} must be an integer, not {type(value).__name__}: "
-                        f"{_shorten(value)}") from None
+                        f"{shorten(value)}") from None
     if not 0 <= number <= U32_MAX:
         hint = " (VMADDR_CID_ANY and VMADDR_PORT_ANY are 4294967295; the stdlib wraps -1 to it)" \
             if number == -1 else ""
@@ -112,7 +112,7 @@ def _flags(value: Any) -> int:
         number = index(value)
     except TypeError:
         raise TypeError(f"AF_VSOCK flags must be an integer, not {type(value).__name__}: "
-                        f"{_shorten(value)}") from None
+                        f"{shorten(value)}") from None
     if not 0 <= number <= _FLAGS_MAX:
         raise OverflowError(f"AF_VSOCK flags (svm_flags, 8 bits) must be 0-{_FLAGS_MAX}, got {number}")
     return int(number)
@@ -159,8 +159,3 @@ def _number(part: str, names: dict[str, int], what: str, text: str) -> int:
             pass
     raise ValueError(f"vsock address text {text!r}: {what} must be a number or one of "
                      f"{', '.join(names)}, got {part!r}")
-
-
-def _shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

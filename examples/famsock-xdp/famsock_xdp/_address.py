@@ -15,7 +15,7 @@ import errno
 from operator import index, itemgetter
 from typing import TYPE_CHECKING, Any
 
-from famsock.contract import SocketSpec
+from famsock.contract import SocketSpec, shorten
 
 from ._constants import FLAG_NAMES
 
@@ -77,10 +77,10 @@ def parse(value: Any, spec: SocketSpec | None = None) -> XdpAddress:
         return value
     if not isinstance(value, tuple):
         raise TypeError(f"AF_XDP address must be a tuple (interface, queue_id[, flags[, shared_umem_fd]]), "
-                        f"not {type(value).__name__}: {_shorten(value)}")
+                        f"not {type(value).__name__}: {shorten(value)}")
     if not 2 <= len(value) <= 4:
         raise TypeError(f"AF_XDP address must be a tuple of two to four items (interface, queue_id[, flags"
-                        f"[, shared_umem_fd]]), got {len(value)}: {_shorten(value)}")
+                        f"[, shared_umem_fd]]), got {len(value)}: {shorten(value)}")
     interface, queue_id, flags, shared_umem_fd = value + (0, 0)[len(value) - 2:]
     if isinstance(interface, str):
         numbers = [_integer(name, field) for name, field in
@@ -97,13 +97,13 @@ def parse(value: Any, spec: SocketSpec | None = None) -> XdpAddress:
 def _integer(name: str, value: Any) -> int:
     if name == "ifindex" and isinstance(value, (bytes, bytearray)):
         raise TypeError(f"AF_XDP interface must be a number or a str name, not {type(value).__name__}: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     try:
         return int(index(value))
     except TypeError:
         what = ("interface must be a number or a str name" if name == "ifindex"
                 else f"{name} must be an integer")
-        raise TypeError(f"AF_XDP {what}, not {type(value).__name__}: {_shorten(value)}") from None
+        raise TypeError(f"AF_XDP {what}, not {type(value).__name__}: {shorten(value)}") from None
 
 
 def _check_ifindex(number: int) -> None:
@@ -120,13 +120,13 @@ def _check(numbers: list[int]) -> None:
 
 def _interface_index(name: str) -> int:
     if "\0" in name:
-        raise ValueError(f"AF_XDP interface name must not contain a NUL character: {_shorten(name)}")
+        raise ValueError(f"AF_XDP interface name must not contain a NUL character: {shorten(name)}")
     try:
         number: int = _socket.if_nametoindex(name) if name else 0
     except (OSError, UnicodeError):
         number = 0
     if not number:
-        raise OSError(errno.ENODEV, f"AF_XDP interface {_shorten(name)}: No such device")
+        raise OSError(errno.ENODEV, f"AF_XDP interface {shorten(name)}: No such device")
     return number
 
 
@@ -182,8 +182,3 @@ def _number(part: str, names: dict[str, int], what: str, text: str) -> int:
             pass
     known = f" or one of {', '.join(names)}" if names else ""
     raise ValueError(f"xdp address text {text!r}: {what} must be a number{known}, got {part!r}")
-
-
-def _shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

@@ -13,7 +13,7 @@ import _socket
 from collections.abc import Iterable
 from operator import index, itemgetter
 
-from famsock.contract import SocketSpec
+from famsock.contract import SocketSpec, shorten
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class InetAddress(tuple[str, int]):
         if port is _ONE_ITERABLE:
             host, port = _two_fields(host)
         if _literal(_host_bytes(host)) is None:
-            raise ValueError(f"InetAddress host must be an IPv4 address, not a name: {_shorten(host)} "
+            raise ValueError(f"InetAddress host must be an IPv4 address, not a name: {shorten(host)} "
                              "(famsock.parse_address resolves names)")
         return parse((host, port))
 
@@ -103,10 +103,10 @@ def _two_fields(fields: Any) -> tuple[Any, Any]:
     """``InetAddress(iterable)``'s fields, as ``tuple(iterable)`` reads them."""
     if isinstance(fields, (str, bytes, bytearray)):
         raise TypeError(f"InetAddress needs a host and a port: InetAddress(host, port), or one "
-                        f"iterable of both; got only {_shorten(fields)}")
+                        f"iterable of both; got only {shorten(fields)}")
     items = tuple(fields)
     if len(items) != 2:
-        raise TypeError(f"InetAddress takes two fields (host, port), got {len(items)}: {_shorten(items)}")
+        raise TypeError(f"InetAddress takes two fields (host, port), got {len(items)}: {shorten(items)}")
     return items[0], items[1]
 
 
@@ -132,10 +132,10 @@ def parse(value: Any, spec: SocketSpec | None = None) -> InetAddress:
 def _parse(value: Any) -> InetAddress:
     if not isinstance(value, tuple):
         raise TypeError(f"AF_INET address must be a tuple (host, port), not {type(value).__name__}: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     if len(value) != 2:
         raise TypeError(f"AF_INET address must be a pair (host, port), got {len(value)} items: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     host, port = value
     name = _host_bytes(host)
     port = _port(port)
@@ -162,9 +162,9 @@ def _host_bytes(host: Any) -> bytes:
         data = bytes(host)
     else:
         raise TypeError(f"AF_INET host must be str, bytes or bytearray, not {type(host).__name__}: "
-                        f"{_shorten(host)}")
+                        f"{shorten(host)}")
     if b"\0" in data:
-        raise TypeError(f"AF_INET host must not contain a NUL character: {_shorten(host)}")
+        raise TypeError(f"AF_INET host must not contain a NUL character: {shorten(host)}")
     return data
 
 
@@ -174,7 +174,7 @@ def _port(port: Any) -> int:
     except TypeError as exc:
         broken = f" ({exc})" if hasattr(type(port), "__index__") else ""
         raise TypeError(f"AF_INET port must be an integer, not {type(port).__name__}: "
-                        f"{_shorten(port)}{broken}") from None
+                        f"{shorten(port)}{broken}") from None
     if not 0 <= number <= 0xFFFF:
         raise OverflowError(f"AF_INET port must be 0-65535, got {number}")
     return int(number)
@@ -197,7 +197,7 @@ def _resolve(name: bytes, shown: Any) -> str:
     try:
         infos = _socket.getaddrinfo(name, None, AF_INET)
     except _socket.gaierror as exc:
-        raise _socket.gaierror(exc.errno, f"AF_INET host {_shorten(shown)} could not be resolved: "
+        raise _socket.gaierror(exc.errno, f"AF_INET host {shorten(shown)} could not be resolved: "
                                           f"{exc.strerror}") from None
     return str(infos[0][4][0])
 
@@ -218,8 +218,3 @@ def from_text(text: str) -> InetAddress:
     if not colon or not (port.isascii() and port.isdigit()):
         raise ValueError(f"inet address text must be HOST:PORT, got {text!r}")
     return parse((host, int(port)))
-
-
-def _shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

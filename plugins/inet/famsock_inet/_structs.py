@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import _socket
 import struct
-from operator import index
+
+from famsock.contract import interface_index, shorten, struct_fields
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ else:
 __all__ = ["InetMembership", "InetPacketInfo", "decode_pktinfo", "encode_membership", "encode_pktinfo"]
 
 AF_INET = _socket.AF_INET
-IFINDEX_MAX = 2**31 - 1  # the kernel reads an interface index as an int
 _PKTINFO = struct.Struct("=i4s4s")
 _MREQN = struct.Struct("=4s4si")
 _ntop = _socket.inet_ntop
@@ -70,48 +70,25 @@ def decode_pktinfo(data: bytes) -> InetPacketInfo:
 def encode_pktinfo(value: Any) -> bytes:
     """An IP_PKTINFO item's data for ``sendmsg``, from an :class:`InetPacketInfo` (or a tuple of
     its fields)."""
-    ifindex, spec_dst, addr = _fields("in_pktinfo", value, InetPacketInfo._fields)
-    return _PKTINFO.pack(_ifindex("in_pktinfo", ifindex), _packed("in_pktinfo", "spec_dst", spec_dst),
+    ifindex, spec_dst, addr = struct_fields("in_pktinfo", value, InetPacketInfo._fields)
+    return _PKTINFO.pack(interface_index("in_pktinfo", ifindex), _packed("in_pktinfo", "spec_dst", spec_dst),
                          _packed("in_pktinfo", "addr", addr))
 
 
 def encode_membership(value: Any) -> bytes:
     """IP_ADD_MEMBERSHIP's or IP_DROP_MEMBERSHIP's value, from an :class:`InetMembership` (or a
     tuple of its fields)."""
-    multiaddr, address, ifindex = _fields("ip_mreqn", value, InetMembership._fields)
+    multiaddr, address, ifindex = struct_fields("ip_mreqn", value, InetMembership._fields)
     return _MREQN.pack(_packed("ip_mreqn", "multiaddr", multiaddr), _packed("ip_mreqn", "address", address),
-                       _ifindex("ip_mreqn", ifindex))
-
-
-def _fields(what: str, value: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """The value's fields: a tuple of exactly these (the named tuple, or a plain tuple)."""
-    if not isinstance(value, tuple) or len(value) != len(names):
-        raise TypeError(f"{what} value must be a tuple ({', '.join(names)}), not {_shorten(value)}")
-    return value
-
-
-def _ifindex(what: str, value: Any) -> int:
-    try:
-        number = index(value)
-    except TypeError:
-        raise TypeError(f"{what} ifindex must be an integer, not {type(value).__name__}: "
-                        f"{_shorten(value)}") from None
-    if not 0 <= number <= IFINDEX_MAX:
-        raise OverflowError(f"{what} ifindex must be 0-{IFINDEX_MAX} (an interface index), got {number}")
-    return int(number)
+                       interface_index("ip_mreqn", ifindex))
 
 
 def _packed(what: str, field: str, value: Any) -> bytes:
     if not isinstance(value, str):
         raise TypeError(f"{what} {field} must be an IPv4 address as str, not {type(value).__name__}: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     try:
         return _socket.inet_pton(AF_INET, value)
     except (OSError, ValueError):  # ValueError: a NUL, or text that is not even ASCII
         raise ValueError(f"{what} {field} must be an IPv4 address (dotted quad), got "
-                         f"{_shorten(value)}") from None
-
-
-def _shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+                         f"{shorten(value)}") from None

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import _socket
 
+from famsock.contract import shorten
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
 if TYPE_CHECKING:
     from typing import Any
@@ -113,8 +115,3 @@ def _number_no_name_takes(scope_id: int) -> str:
             break
         text = "0" + text
     return text
-
-
-def shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

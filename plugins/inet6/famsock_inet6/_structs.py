@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import _socket
 import struct
-from operator import index
 
-from ._host import shorten
+from famsock.contract import interface_index, shorten, struct_fields
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typing
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ else:
 __all__ = ["Inet6Membership", "Inet6PacketInfo", "decode_pktinfo", "encode_membership", "encode_pktinfo"]
 
 AF_INET6 = _socket.AF_INET6
-IFINDEX_MAX = 2**31 - 1  # the kernel reads an interface index as an int
 _ADDRESS_AND_INDEX = struct.Struct("=16sI")  # both structs: an address, then an interface index
 _ntop = _socket.inet_ntop
 _new = tuple.__new__
@@ -69,34 +67,17 @@ def decode_pktinfo(data: bytes) -> Inet6PacketInfo:
 def encode_pktinfo(value: Any) -> bytes:
     """An IPV6_PKTINFO item's data for ``sendmsg``, from an :class:`Inet6PacketInfo` (or a tuple
     of its fields)."""
-    addr, ifindex = _fields("in6_pktinfo", value, Inet6PacketInfo._fields)
-    return _ADDRESS_AND_INDEX.pack(_packed("in6_pktinfo", "addr", addr), _ifindex("in6_pktinfo", ifindex))
+    addr, ifindex = struct_fields("in6_pktinfo", value, Inet6PacketInfo._fields)
+    return _ADDRESS_AND_INDEX.pack(_packed("in6_pktinfo", "addr", addr),
+                                   interface_index("in6_pktinfo", ifindex))
 
 
 def encode_membership(value: Any) -> bytes:
     """IPV6_JOIN_GROUP's or IPV6_LEAVE_GROUP's value, from an :class:`Inet6Membership` (or a
     tuple of its fields)."""
-    multiaddr, ifindex = _fields("ipv6_mreq", value, Inet6Membership._fields)
+    multiaddr, ifindex = struct_fields("ipv6_mreq", value, Inet6Membership._fields)
     return _ADDRESS_AND_INDEX.pack(_packed("ipv6_mreq", "multiaddr", multiaddr),
-                                   _ifindex("ipv6_mreq", ifindex))
-
-
-def _fields(what: str, value: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """The value's fields: a tuple of exactly these (the named tuple, or a plain tuple)."""
-    if not isinstance(value, tuple) or len(value) != len(names):
-        raise TypeError(f"{what} value must be a tuple ({', '.join(names)}), not {shorten(value)}")
-    return value
-
-
-def _ifindex(what: str, value: Any) -> int:
-    try:
-        number = index(value)
-    except TypeError:
-        raise TypeError(f"{what} ifindex must be an integer, not {type(value).__name__}: "
-                        f"{shorten(value)}") from None
-    if not 0 <= number <= IFINDEX_MAX:
-        raise OverflowError(f"{what} ifindex must be 0-{IFINDEX_MAX} (an interface index), got {number}")
-    return int(number)
+                                   interface_index("ipv6_mreq", ifindex))
 
 
 def _packed(what: str, field: str, value: Any) -> bytes:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from operator import index, itemgetter
 
+from famsock.contract import shorten
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: famsock loads this module at a first bind() of any family
 if TYPE_CHECKING:
     from typing import Any, SupportsIndex, overload
@@ -74,7 +76,7 @@ class NetlinkAddress(tuple[int, int]):
                 items = tuple(pid)
                 if len(items) != 2:
                     raise TypeError(f"NetlinkAddress takes two fields (pid, groups), got {len(items)}: "
-                                    f"{_shorten(items)}")
+                                    f"{shorten(items)}")
                 pid, groups = items
         return parse((pid, groups))
 
@@ -114,10 +116,10 @@ def parse(value: Any, spec: SocketSpec | None = None) -> NetlinkAddress:
         return value
     if not isinstance(value, tuple):
         raise TypeError(f"AF_NETLINK address must be a tuple (pid, groups), not {type(value).__name__}: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     if len(value) != 2:
         raise TypeError(f"AF_NETLINK address must be a pair (pid, groups), got {len(value)} items: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     return _new(NetlinkAddress, (_u32(value[0], "pid"), _u32(value[1], "groups")))
 
 
@@ -130,7 +132,7 @@ def _u32(value: Any, field: str) -> int:
         except TypeError as exc:
             broken = f" ({exc})" if hasattr(type(value), "__index__") else ""
             raise TypeError(f"AF_NETLINK {field} must be an integer, not {type(value).__name__}: "
-                            f"{_shorten(value)}{broken}") from None
+                            f"{shorten(value)}{broken}") from None
     if not 0 <= number <= U32_MAX:
         raise OverflowError(f"AF_NETLINK {field} must be 0-4294967295, got {number} (the stdlib would "
                             f"silently use {number & U32_MAX})")
@@ -167,8 +169,3 @@ def _number(digits: str, text: str) -> int:
         return int(body, 16 if hexadecimal else 10)
     except ValueError:
         raise ValueError(f"netlink address text {text!r}: {digits!r} is not a decimal or 0x number") from None
-
-
-def _shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

@@ -46,7 +46,8 @@ def test_loading_the_plugin_imports_none_of_the_forbidden_modules() -> None:
 def test_what_the_plugin_adds_to_a_first_bind_and_send_is_its_family_alone(path: str) -> None:
     with_netlink = first_bind_imports("inet", "netlink", path=path, every_plugin=True)
     without = first_bind_imports("inet", path=path, every_plugin=True)
-    assert sorted(with_netlink - without) == ALLOWED
+    # and struct, which its sockaddr codec uses (a first bind on the native path does not import it)
+    assert sorted(with_netlink - without - {"struct", "_struct"}) == ALLOWED
 
 
 LOADED_AFTER = """

@@ -40,6 +40,8 @@ from operator import index, itemgetter
 
 # This module loads at a process's first address call (famsock imports every plugin then): no
 # typing, no re at run time (the text form's pattern is compiled at its first use).
+from famsock.contract import shorten
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~4 ms
 if TYPE_CHECKING:
     from re import Pattern
@@ -276,7 +278,7 @@ def _rebuild(kind: int, v1: int, v2: int, v3: int, scope: int, domain: int,
 
 def _member_fields(member: Any) -> tuple[int, int]:
     if not isinstance(member, tuple) or len(member) not in (2, 5):
-        raise TypeError(f"AF_TIPC member must be (group type, member instance), not {_shorten(member)}")
+        raise TypeError(f"AF_TIPC member must be (group type, member instance), not {shorten(member)}")
     group, instance = (member[1], member[2]) if len(member) == 5 else member
     return _u32("TipcSocketAddress", "member type", group), _u32("TipcSocketAddress", "member instance",
                                                                  instance)
@@ -308,25 +310,25 @@ def parse(value: Any, spec: SocketSpec | None = None) -> AnyTipcAddress:
 def _parse(value: Any, what: str) -> AnyTipcAddress:
     if not isinstance(value, tuple):
         raise TypeError(f"AF_TIPC address must be a tuple {_SHAPE}, not {type(value).__name__}: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     if len(value) not in (4, 5):
         raise TypeError(f"AF_TIPC address must be a tuple {_SHAPE}, got {len(value)} items: "
-                        f"{_shorten(value)}")
+                        f"{shorten(value)}")
     # types first, in order, as the stdlib's "IIII|I" reads them; then what they mean
     kind = _integer(what, "addr_type", value[0])
     names = _FIELDS.get(kind, ("v1", "v2", "v3"))
     numbers = [_integer(what, name, field) for name, field in zip((*names, "scope"), value[1:], strict=False)]
     if kind not in CLASSES:
-        raise TypeError(f"AF_TIPC addr_type must be {_KINDS}, got {kind}: {_shorten(value)}")
+        raise TypeError(f"AF_TIPC addr_type must be {_KINDS}, got {kind}: {shorten(value)}")
     v1, v2, v3 = (_u32(what, name, field) for name, field in zip(names, numbers, strict=False))
     scope = _scope(what, numbers[3]) if len(value) == 5 else CLUSTER_SCOPE
     if kind == SERVICE_ADDR and v3 not in (0, v2):
         raise ValueError(f"AF_TIPC TIPC_ADDR_NAME's v3 must be 0 or the instance ({v2}), got {v3}: the "
                          "stdlib ignores it (it cannot set the lookup domain); use famsock_tipc."
-                         f"TipcServiceAddress(type, instance, domain=...) for one: {_shorten(value)}")
+                         f"TipcServiceAddress(type, instance, domain=...) for one: {shorten(value)}")
     if kind == SOCKET_ADDR and v3 != 0:
         raise ValueError(f"AF_TIPC TIPC_ADDR_ID's v3 must be 0 (the stdlib ignores it), got {v3}: "
-                         f"{_shorten(value)}")
+                         f"{shorten(value)}")
     return build(kind, v1, v2, v3, scope)
 
 
@@ -340,7 +342,7 @@ def _integer(what: str, name: str, value: Any) -> int:
     except TypeError:
         broken = "" if not hasattr(type(value), "__index__") else " (its __index__ failed)"
         raise TypeError(f"{_prefix(what)} {name} must be an integer, not {type(value).__name__}: "
-                        f"{_shorten(value)}{broken}") from None
+                        f"{shorten(value)}{broken}") from None
 
 
 def _u32(what: str, name: str, value: Any) -> int:
@@ -444,8 +446,3 @@ def _text_scope(part: str | None, text: str) -> int:
     except ValueError:
         raise ValueError(f"tipc address text {text!r}: scope {part!r} is not zone, cluster, node or a "
                          "number") from None
-
-
-def _shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

@@ -29,6 +29,8 @@ import struct
 import sys
 from operator import index
 
+from famsock.contract import shorten
+
 from ._address import U32_MAX, TipcSocketAddress, build
 
 # No typing at run time (a first recvmsg() with TIPC_ERRINFO loads this module): the records are
@@ -132,7 +134,7 @@ class TipcGroupRequest(NamedTuple):
 def encode_group_request(value: Any) -> bytes:
     """``struct tipc_group_req`` bytes for a :class:`TipcGroupRequest` or a tuple of its fields."""
     if not isinstance(value, tuple) or not 2 <= len(value) <= 4:
-        raise TypeError(f"tipc_group_req must be (type, instance[, scope[, flags]]), not {_shorten(value)}")
+        raise TypeError(f"tipc_group_req must be (type, instance[, scope[, flags]]), not {shorten(value)}")
     request = TipcGroupRequest(*value)
     return _GROUP_REQ.pack(*(_u32("tipc_group_req", name, field)
                              for name, field in zip(TipcGroupRequest._fields, request, strict=True)))
@@ -185,7 +187,7 @@ def encode_subscription(subscription: Any, byteorder: ByteOrder = _NATIVE, *, ca
     adds ``TIPC_SUB_CANCEL``, which asks the server to end the identical subscription."""
     if not isinstance(subscription, tuple) or not 3 <= len(subscription) <= 6:
         raise TypeError(f"tipc_subscr must be (type, lower, upper[, timeout_ms[, filter[, handle]]]), "
-                        f"not {_shorten(subscription)}")
+                        f"not {shorten(subscription)}")
     sub = TipcSubscription(*subscription)
     timeout = U32_MAX if sub.timeout_ms == -1 else _u32("tipc_subscr", "timeout_ms", sub.timeout_ms)
     filter_ = _u32("tipc_subscr", "filter", sub.filter)
@@ -194,7 +196,7 @@ def encode_subscription(subscription: Any, byteorder: ByteOrder = _NATIVE, *, ca
                          f"reads the byte order from them), got {filter_:#x}")
     handle = sub.handle
     if not isinstance(handle, (bytes, bytearray)) or len(handle) > 8:
-        raise TypeError(f"tipc_subscr handle must be at most 8 bytes, not {_shorten(handle)}")
+        raise TypeError(f"tipc_subscr handle must be at most 8 bytes, not {shorten(handle)}")
     fields = (_u32("tipc_subscr", "type", sub.type), _u32("tipc_subscr", "lower", sub.lower),
               _u32("tipc_subscr", "upper", sub.upper), timeout, filter_ | (SUB_CANCEL if cancel else 0))
     return _subscr(byteorder).pack(*fields, bytes(handle))
@@ -268,12 +270,7 @@ def _u32(what: str, name: str, value: Any) -> int:
         number = index(value)
     except TypeError:
         raise TypeError(f"{what} {name} must be an integer, not {type(value).__name__}: "
-                        f"{_shorten(value)}") from None
+                        f"{shorten(value)}") from None
     if not 0 <= number <= U32_MAX:
         raise OverflowError(f"{what} {name} must be 0-{U32_MAX} (a __u32), got {number}")
     return number
-
-
-def _shorten(value: Any, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

@@ -29,7 +29,8 @@ def test_loading_the_plugin_loads_the_tipc_family_and_nothing_heavy() -> None:
     with_tipc = first_bind_imports("inet", "tipc", every_plugin=True)
     without = first_bind_imports("inet", every_plugin=True)
     assert "famsock_inet" in without and "famsock_tipc" not in without
-    assert sorted(with_tipc - without) == FAMILY_MODULES
+    # and struct, which its codec uses (a first bind on the native path does not import it)
+    assert sorted(with_tipc - without - {"struct", "_struct"}) == FAMILY_MODULES
     assert [name for name in HEAVY if name in with_tipc] == []
     assert COLD.isdisjoint(with_tipc)
 

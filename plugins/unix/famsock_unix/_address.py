@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import sys
 
-from famsock.contract import SocketSpec
+from famsock.contract import SocketSpec, shorten
 
 from ._text import escape, unescape
 
@@ -133,7 +133,7 @@ class UnixPathAddress(UnixAddress, str):
     def __new__(cls, path: UnixAddressLike) -> UnixPathAddress:
         address = parse(path)
         if not isinstance(address, UnixPathAddress):
-            raise ValueError(f"not an AF_UNIX filesystem path: {_shorten(path)} "
+            raise ValueError(f"not an AF_UNIX filesystem path: {shorten(path)} "
                              f"(that is {_a(address)} address)")
         return address
 
@@ -164,7 +164,7 @@ class UnixAbstractAddress(UnixAddress, bytes):
     def __new__(cls, value: str | Buffer) -> UnixAbstractAddress:
         address = parse(value)
         if not isinstance(address, UnixAbstractAddress):
-            raise ValueError(f"not an AF_UNIX abstract address: {_shorten(value)} (that is "
+            raise ValueError(f"not an AF_UNIX abstract address: {shorten(value)} (that is "
                              f"{_a(address)} address; an abstract one starts with a NUL byte, "
                              "or use UnixAbstractAddress.from_name)")
         return address
@@ -174,7 +174,7 @@ class UnixAbstractAddress(UnixAddress, bytes):
         """The abstract address of ``name``, given without its leading NUL."""
         if not isinstance(name, (str, bytes)):
             raise TypeError(f"an AF_UNIX abstract name must be str or bytes, not {type(name).__name__}: "
-                            f"{_shorten(name)}")
+                            f"{shorten(name)}")
         address = _parse(b"\0" + _fsencode(name), name)  # not cached: names are often fresh
         assert isinstance(address, UnixAbstractAddress)
         return address
@@ -201,7 +201,7 @@ class UnixUnnamedAddress(UnixAddress, str):
 
     def __new__(cls, value: str | Buffer = "") -> UnixUnnamedAddress:
         if parse(value) is not UNNAMED:
-            raise ValueError(f"not the unnamed AF_UNIX address (''): {_shorten(value)}")
+            raise ValueError(f"not the unnamed AF_UNIX address (''): {shorten(value)}")
         return UNNAMED
 
 
@@ -251,7 +251,7 @@ def from_reported(sun_path: bytes) -> AnyUnixAddress:
     _check_no_nul(data, data)
     if len(data) > SUN_PATH_SIZE:
         raise OSError(f"AF_UNIX path too long: {len(data)} bytes, the limit is {SUN_PATH_SIZE} (all of "
-                      f"sun_path: a path the kernel reports; {MAX_PATH} to bind): {_shorten(data)}")
+                      f"sun_path: a path the kernel reports; {MAX_PATH} to bind): {shorten(data)}")
     return from_sun_path(data)
 
 
@@ -288,17 +288,17 @@ def _bytes_of(value: object) -> bytes:
         path = _fsencode(value)
         if path[:1] == b"\0":  # a filesystem path, as for os.stat(): never an abstract name
             raise ValueError(f"AF_UNIX path must not contain a NUL byte (found at byte 0; an os.PathLike "
-                             f"is a filesystem path: pass an abstract name as b'\\0name'): {_shorten(value)}")
+                             f"is a filesystem path: pass an abstract name as b'\\0name'): {shorten(value)}")
         return path
     try:
         view = memoryview(value)  # type: ignore[arg-type]
     except TypeError:
         raise TypeError(f"AF_UNIX address must be str, bytes or os.PathLike, not {type(value).__name__}: "
-                        f"{_shorten(value)}") from None
+                        f"{shorten(value)}") from None
     with view:
         if not view.c_contiguous:  # the stdlib asks for a simple buffer, which these cannot give
             raise BufferError(f"AF_UNIX address must be a contiguous buffer, not a non-contiguous "
-                              f"{type(value).__name__}: {_shorten(value)}")
+                              f"{type(value).__name__}: {shorten(value)}")
         return view.tobytes()
 
 
@@ -311,7 +311,7 @@ def _fsencode(value: Any) -> bytes:
                                  f"{exc.reason} in an AF_UNIX address (encoded with os.fsencode, "
                                  "as the stdlib does)") from None
     except TypeError as exc:  # an os.PathLike whose __fspath__ returns neither str nor bytes
-        raise TypeError(f"AF_UNIX address {_shorten(value)}: {exc}") from None
+        raise TypeError(f"AF_UNIX address {shorten(value)}: {exc}") from None
 
 
 def _parse(data: bytes, shown: object) -> AnyUnixAddress:
@@ -320,7 +320,7 @@ def _parse(data: bytes, shown: object) -> AnyUnixAddress:
     if data[0] == 0:
         if len(data) > MAX_ABSTRACT:
             raise OSError(f"AF_UNIX path too long: abstract address of {len(data)} bytes, leading NUL "
-                          f"included; the limit is {MAX_ABSTRACT} (all of sun_path): {_shorten(shown)}")
+                          f"included; the limit is {MAX_ABSTRACT} (all of sun_path): {shorten(shown)}")
         return from_sun_path(data)
     _check_no_nul(data, shown)
     if len(data) > MAX_PATH:
@@ -332,12 +332,12 @@ def _check_no_nul(path: bytes, shown: object) -> None:
     nul = path.find(0)
     if nul >= 0:
         raise ValueError(f"AF_UNIX path must not contain a NUL byte (found at byte {nul}; the stdlib "
-                         f"would silently use only the part before it): {_shorten(shown)}")
+                         f"would silently use only the part before it): {shorten(shown)}")
 
 
 def path_too_long(data: bytes, shown: object) -> NoReturn:
     raise OSError(f"AF_UNIX path too long: {len(data)} bytes, the limit is {MAX_PATH} (sun_path holds "
-                  f"{SUN_PATH_SIZE} bytes, the path's terminating NUL included): {_shorten(shown)}")
+                  f"{SUN_PATH_SIZE} bytes, the path's terminating NUL included): {shorten(shown)}")
 
 
 def to_text(address: UnixAddress) -> str:
@@ -364,8 +364,3 @@ def from_text(text: str) -> AnyUnixAddress:
 
 def _a(address: UnixAddress) -> str:
     return ("an " if address.kind[0] in "aeiou" else "a ") + address.kind
-
-
-def _shorten(value: object, limit: int = 80) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
