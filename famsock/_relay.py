@@ -2,16 +2,19 @@
 
 Theory of operation
 -------------------
-One thread runs an event loop (:class:`Loop`, a ``selectors`` selector) over non-blocking famsock
-sockets. Every exchange is a :class:`Session` between two :class:`Channel` objects, and a session
-moves what one channel reads to the other, in both directions:
+One thread runs an event loop (:class:`~famsock._relay_loop.Loop`, a ``selectors`` selector, in
+:mod:`famsock._relay_loop`) over non-blocking famsock sockets. Every exchange is a :class:`Session`
+between two channels (:class:`~famsock._relay_channels.Channel` and its kinds, in
+:mod:`famsock._relay_channels`), and a session moves what one channel reads to the other, in both
+directions:
 
 - a listening endpoint makes a session per accepted connection, or per peer address from which
-  datagrams arrive (a :class:`PeerChannel` on the shared socket); the other endpoint is opened for
-  each session, on a thread (a connection may take its time; the loop does not wait);
+  datagrams arrive (a :class:`~famsock._relay_channels.PeerChannel` on the shared socket); the
+  other endpoint is opened for each session, on a thread (a connection may take its time; the loop
+  does not wait);
 - two endpoints that connect make one session, and the relay ends with it;
 - ``-`` is standard input and output (read on a thread: it may be a file, which no selector
-  takes); ``serve`` relays to an :class:`EchoChannel`.
+  takes); ``serve`` relays to an :class:`~famsock._relay_channels.EchoChannel`.
 
 A connected side that reaches its end (recv gives ``b""``) half-closes the other side
 (``shutdown(SHUT_WR)``, once what is queued for it has gone) and the session ends when both
@@ -26,459 +29,40 @@ from __future__ import annotations
 
 import _socket
 import contextlib
-import errno
 import functools
 import os
-import queue
-import selectors
 import signal
 import stat
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from ._endpoints import Endpoint, kind_name
 from ._raw_sockaddr import RawSockaddr
 from ._registry import registry
+from ._relay_channels import (
+    _DATAGRAM_QUEUE,
+    Channel,
+    DatagramListener,
+    EchoChannel,
+    SocketChannel,
+    StdioChannel,
+    _message,
+    _text,
+)
+from ._relay_loop import Loop
 from ._socket_object import socket
 from .codec import address_to_text, encode
 
-__all__ = ["EchoChannel", "Relay", "run_relay"]
+__all__ = ["Relay", "Session", "SetupError", "idle_check_interval", "run_relay"]
 
-_CHUNK = 65536  # bytes read at once from a connection
-_DATAGRAM = 262144  # room for one datagram (UNIX datagrams may be larger than UDP's 64 KiB)
 _BACKLOG_LIMIT = 1 << 20  # bytes queued for a side before the other side stops reading
-_DATAGRAM_QUEUE = 256  # datagrams queued for a side before further ones are dropped
 
 
 class SetupError(Exception):
     """An endpoint could not be opened; the message is one line."""
-
-
-# -- the loop ----------------------------------------------------------------------------------------
-
-
-class Loop:
-    """A selector loop: readers and writers per file descriptor, calls posted from other threads
-    (thread-safe), timers, and a stop that signals may request."""
-
-    def __init__(self) -> None:
-        self.selector = selectors.DefaultSelector()
-        self.callbacks: dict[int, list[Callable[[], None] | None]] = {}
-        self.posted: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        self.wake_reader, self.wake_writer = _socket.socketpair()
-        self.wake_reader.setblocking(False)
-        self.wake_writer.setblocking(False)
-        self.selector.register(self.wake_reader.fileno(), selectors.EVENT_READ)
-        self.timers: list[tuple[float, Callable[[], None]]] = []
-        self.stopping = False
-
-    def _watch(self, fd: int, slot: int, callback: Callable[[], None] | None) -> None:
-        callbacks = self.callbacks.setdefault(fd, [None, None])
-        callbacks[slot] = callback
-        events = ((selectors.EVENT_READ if callbacks[0] else 0)
-                  | (selectors.EVENT_WRITE if callbacks[1] else 0))
-        registered = fd in self.selector.get_map()
-        if not events:
-            del self.callbacks[fd]
-            if registered:
-                self.selector.unregister(fd)
-        elif registered:
-            self.selector.modify(fd, events)
-        else:
-            self.selector.register(fd, events)
-
-    def reader(self, fd: int, callback: Callable[[], None] | None) -> None:
-        self._watch(fd, 0, callback)
-
-    def writer(self, fd: int, callback: Callable[[], None] | None) -> None:
-        self._watch(fd, 1, callback)
-
-    def forget(self, fd: int) -> None:
-        """Stop watching ``fd`` (before it is closed)."""
-        if fd in self.callbacks:
-            del self.callbacks[fd]
-            self.selector.unregister(fd)
-
-    def post(self, call: Callable[[], None]) -> None:
-        """Run ``call`` in the loop's thread, soon; from any thread."""
-        self.posted.put(call)
-        with contextlib.suppress(OSError):  # full: the loop is awake anyway; closed: it has stopped
-            self.wake_writer.send(b"\0")
-
-    def later(self, seconds: float, call: Callable[[], None]) -> None:
-        self.timers.append((time.monotonic() + seconds, call))
-
-    def stop(self) -> None:
-        self.stopping = True
-
-    def run(self) -> None:
-        while not self.stopping:
-            timeout = None
-            if self.timers:
-                timeout = max(0.0, min(when for when, _ in self.timers) - time.monotonic())
-            for key, events in self.selector.select(timeout):
-                callbacks = self.callbacks.get(key.fd)
-                if key.fd == self.wake_reader.fileno():
-                    with contextlib.suppress(BlockingIOError):
-                        while self.wake_reader.recv(4096):
-                            pass
-                elif callbacks is not None:
-                    if events & selectors.EVENT_READ and callbacks[0]:
-                        callbacks[0]()
-                    callbacks = self.callbacks.get(key.fd)  # the reader may have closed it
-                    if callbacks is not None and events & selectors.EVENT_WRITE and callbacks[1]:
-                        callbacks[1]()
-            while not self.posted.empty():
-                self.posted.get()()
-            now = time.monotonic()
-            due = [call for when, call in self.timers if when <= now]
-            self.timers = [(when, call) for when, call in self.timers if when > now]
-            for call in due:
-                call()
-
-    def close(self) -> None:
-        self.selector.close()
-        self.wake_reader.close()
-        self.wake_writer.close()
-
-
-# -- channels: the two sides of a session ------------------------------------------------------------
-
-
-class Channel:
-    """One side of a :class:`Session`.
-
-    ``endless``: it never reaches an end of its own (datagrams), so its session ends when idle;
-    ``holds_open``: while true, the session does not end for being idle (standard input, unread).
-    """
-
-    endless = False
-    holds_open = False
-    session: Session
-
-    def start(self) -> None:
-        """Begin reading: what is read goes to ``session.received``/``session.ended``."""
-
-    def pause(self) -> None:
-        """Stop reading for a while (the other side's queue is full)."""
-
-    def resume(self) -> None:
-        """Read again."""
-
-    def write(self, data: bytes) -> None:
-        raise NotImplementedError
-
-    def finish(self) -> None:
-        """No more data will be written: pass the end on, once the queue has gone."""
-
-    def backlog(self) -> int:
-        """How much is queued, not yet written (bytes)."""
-        return 0
-
-    def close(self) -> None:
-        """Release everything; no callback after this."""
-
-    def describe(self) -> str:
-        return type(self).__name__
-
-
-class SocketChannel(Channel):
-    """A connected socket (or a datagram socket connected to its peer), non-blocking."""
-
-    def __init__(self, loop: Loop, sock: socket, *, connected: bool, name: str) -> None:
-        self.loop, self.sock, self.connected, self.name = loop, sock, connected, name
-        self.endless = not connected
-        self.fd = sock.fileno()
-        self.queue: deque[memoryview] = deque()
-        self.queued = 0
-        self.reading = False
-        self.finishing = False
-        self.closed = False
-        sock.setblocking(False)
-
-    def describe(self) -> str:
-        return self.name
-
-    def start(self) -> None:
-        self.resume()
-
-    def pause(self) -> None:
-        if self.reading and not self.closed:
-            self.reading = False
-            self.loop.reader(self.fd, None)
-
-    def resume(self) -> None:
-        if not self.reading and not self.closed:
-            self.reading = True
-            self.loop.reader(self.fd, self._readable)
-
-    def _readable(self) -> None:
-        try:
-            data = self.sock.recv(_CHUNK if self.connected else _DATAGRAM)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError as exc:
-            if self.connected:
-                self.session.failed(self, exc)
-            else:  # a datagram socket's error (ECONNREFUSED from an ICMP answer) ends nothing
-                self.session.note(f"{self.name}: {exc}")
-            return
-        if self.connected and not data:
-            self.pause()
-            self.session.ended(self)
-        else:
-            self.session.received(self, data)
-
-    def write(self, data: bytes) -> None:
-        if self.closed or self.finishing:
-            return
-        if not self.connected and len(self.queue) >= _DATAGRAM_QUEUE:
-            self.session.note(f"{self.name}: datagram dropped (its queue is full)")
-            return
-        self.queue.append(memoryview(data))
-        self.queued += len(data)
-        if len(self.queue) == 1:
-            self._flush()
-
-    def _flush(self) -> None:
-        while self.queue and not self.closed:
-            head = self.queue[0]
-            try:
-                sent = self.sock.send(head)
-            except (BlockingIOError, InterruptedError):
-                self.loop.writer(self.fd, self._flush)
-                return
-            except OSError as exc:
-                if self.connected:
-                    self.session.failed(self, exc)
-                    return
-                self.session.note(f"{self.name}: datagram dropped: {exc}")
-                sent = len(head)
-            if sent < len(head) and self.connected:
-                self.queue[0] = head[sent:]
-            else:
-                self.queue.popleft()
-            self.queued -= sent if self.connected else len(head)
-        if self.closed:
-            return
-        self.loop.writer(self.fd, None)
-        if self.finishing:
-            self._shutdown()
-        self.session.drained(self)
-
-    def finish(self) -> None:
-        if self.finishing or self.closed:
-            return
-        self.finishing = True
-        if not self.queue:
-            self._shutdown()
-
-    def _shutdown(self) -> None:
-        if self.connected:
-            with contextlib.suppress(OSError):  # the peer may be gone already: nothing to tell it
-                self.sock.shutdown(_socket.SHUT_WR)
-
-    def backlog(self) -> int:
-        return self.queued
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.loop.forget(self.fd)
-            self.sock.close()
-
-
-class DatagramListener:
-    """A bound datagram socket shared by one :class:`PeerChannel` per peer address."""
-
-    def __init__(self, loop: Loop, sock: socket, relay: Relay) -> None:
-        self.loop, self.sock, self.relay = loop, sock, relay
-        self.fd = sock.fileno()
-        self.peers: dict[Any, PeerChannel] = {}
-        self.queue: deque[tuple[bytes, Any]] = deque()
-        sock.setblocking(False)
-        loop.reader(self.fd, self._readable)
-
-    def _readable(self) -> None:
-        try:
-            data, peer = self.sock.recvfrom(_DATAGRAM)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError as exc:
-            self.relay.note(f"{self.relay.listen_name}: {exc}")
-            return
-        channel = self.peers.get(peer)
-        if channel is None and self.relay.single and self.relay.sessions:
-            self.relay.note(f"{_text(peer)}: datagram dropped (standard input/output serves one peer)")
-            return
-        if channel is None:
-            channel = PeerChannel(self, peer)
-            self.peers[peer] = channel
-            self.relay.new_session(channel, f"{_text(peer)}")
-        channel.session.received(channel, data)
-
-    def send(self, data: bytes, peer: Any) -> None:
-        if len(self.queue) >= _DATAGRAM_QUEUE:
-            self.relay.note(f"{_text(peer)}: datagram dropped (the queue is full)")
-            return
-        self.queue.append((data, peer))
-        if len(self.queue) == 1:
-            self._flush()
-
-    def _flush(self) -> None:
-        while self.queue:
-            data, peer = self.queue[0]
-            try:
-                self.sock.sendto(data, peer)
-            except (BlockingIOError, InterruptedError):
-                self.loop.writer(self.fd, self._flush)
-                return
-            except OSError as exc:
-                self.relay.note(f"{_text(peer)}: datagram dropped: {_message(exc)}")
-            self.queue.popleft()
-        self.loop.writer(self.fd, None)
-
-    def close(self) -> None:
-        self.loop.forget(self.fd)
-        self.sock.close()
-
-
-class PeerChannel(Channel):
-    """One peer of a :class:`DatagramListener`: its datagrams, and replies sent to its address."""
-
-    endless = True
-
-    def __init__(self, listener: DatagramListener, peer: Any) -> None:
-        self.listener, self.peer = listener, peer
-
-    def describe(self) -> str:
-        return _text(self.peer)
-
-    def write(self, data: bytes) -> None:
-        self.listener.send(data, self.peer)
-
-    def close(self) -> None:
-        self.listener.peers.pop(self.peer, None)
-
-
-class EchoChannel(Channel):
-    """What ``serve`` relays to: every write comes back as a read; the end comes back as the end."""
-
-    def __init__(self, loop: Loop) -> None:
-        self.loop = loop
-        self.pending: deque[bytes | None] = deque()  # None: the end
-        self.paused = False
-        self.closed = False
-
-    def describe(self) -> str:
-        return "echo"
-
-    def write(self, data: bytes) -> None:
-        self._queue(data)
-
-    def finish(self) -> None:
-        self._queue(None)
-
-    def _queue(self, item: bytes | None) -> None:
-        self.pending.append(item)
-        if len(self.pending) == 1:
-            self.loop.post(self._deliver)
-
-    def _deliver(self) -> None:
-        while self.pending and not self.paused and not self.closed:
-            item = self.pending.popleft()
-            if item is None:
-                self.session.ended(self)
-            else:
-                self.session.received(self, item)
-
-    def pause(self) -> None:
-        self.paused = True
-
-    def resume(self) -> None:
-        if self.paused:
-            self.paused = False
-            self.loop.post(self._deliver)
-
-    def backlog(self) -> int:
-        return sum(len(item) for item in self.pending if item is not None)
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class StdioChannel(Channel):
-    """Standard input (read on a thread: it may be a file or a terminal) and standard output."""
-
-    holds_open = True
-
-    def __init__(self, loop: Loop) -> None:
-        self.loop = loop
-        self.go = threading.Event()
-        self.go.set()
-        self.closed = False
-
-    def describe(self) -> str:
-        return "standard input/output"
-
-    def start(self) -> None:
-        threading.Thread(target=self._read, name="famsock-stdin", daemon=True).start()
-
-    def _read(self) -> None:
-        while True:
-            self.go.wait()
-            try:
-                data = os.read(sys.stdin.fileno(), _CHUNK)
-            except OSError as exc:
-                self.loop.post(functools.partial(self._failed, exc))
-                return
-            if self.closed:
-                return
-            self.loop.post(functools.partial(self._received, data))
-            if not data:
-                return
-
-    def _received(self, data: bytes) -> None:
-        if self.closed:
-            return
-        if data:
-            self.session.received(self, data)
-        else:
-            self.holds_open = False
-            self.session.ended(self)
-
-    def _failed(self, exc: OSError) -> None:
-        if not self.closed:
-            self.session.failed(self, exc)
-
-    def pause(self) -> None:
-        self.go.clear()
-
-    def resume(self) -> None:
-        self.go.set()
-
-    def write(self, data: bytes) -> None:
-        if self.closed:
-            return
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(sys.stdout.fileno(), view):]
-        except OSError as exc:  # a closed pipe: nobody reads any more
-            self.session.failed(self, exc)
-
-    def finish(self) -> None:
-        # The other side has ended: so has the exchange (a terminal or pipe is not half-closed).
-        self.holds_open = False
-        self.session.close()
-
-    def close(self) -> None:
-        self.closed = True
-        self.go.set()
 
 
 # -- sessions ----------------------------------------------------------------------------------------
@@ -826,17 +410,3 @@ def _is_socket_file(path: str) -> bool:
         return stat.S_ISSOCK(os.lstat(path).st_mode)
     except OSError:
         return False
-
-
-def _text(address: Any) -> str:
-    try:
-        return address_to_text(address)
-    except Exception:  # only for messages
-        return repr(address)
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.errno and exc.strerror and not exc.filename:
-        name = errno.errorcode.get(exc.errno, str(exc.errno))
-        return f"{exc.strerror} ({name})" if exc.args[1:] == (exc.strerror,) else f"{exc} ({name})"
-    return " ".join(str(exc).split()) or type(exc).__name__
