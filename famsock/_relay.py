@@ -32,7 +32,6 @@ import contextlib
 import functools
 import os
 import signal
-import stat
 import sys
 import threading
 import time
@@ -220,13 +219,12 @@ class Relay:
 
     def listen(self, endpoint: Endpoint) -> socket:
         sock = socket(endpoint.family, endpoint.kind, endpoint.proto)
-        path = _socket_file(endpoint.address)
-        existed = path is not None and os.path.lexists(path)
         try:
             if endpoint.connected:
                 sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
             sock.bind(endpoint.address)
-            if path is not None and not existed and _is_socket_file(path):
+            path = _bound_file(endpoint.address)
+            if path is not None:  # the bind made it (a bind to an existing file fails)
                 self.created_files.append(path)
             if endpoint.connected:
                 sock.listen(128)
@@ -397,16 +395,10 @@ def _encoded(address: Any) -> bytes | None:
         return None
 
 
-def _socket_file(address: Any) -> str | None:
-    """The filesystem path a bind to ``address`` creates, if any: a stdlib ``str`` path that is
-    not empty (an AF_UNIX path, for any family whose addresses are paths)."""
-    if isinstance(address, str) and address and not address.startswith("\0"):
-        return os.fsdecode(os.fsencode(address))
-    return None
-
-
-def _is_socket_file(path: str) -> bool:
-    try:
-        return stat.S_ISSOCK(os.lstat(path).st_mode)
-    except OSError:
-        return False
+def _bound_file(address: Any) -> str | None:
+    """The file a bind to ``address`` created, as its family's plugin says (``Family.bound_file``:
+    an AF_UNIX path's socket file)."""
+    if isinstance(address, RawSockaddr):
+        return None
+    find = registry.family_for_address(address).bound_file
+    return None if find is None else find(address)

@@ -289,6 +289,10 @@ class Family(Generic[A]):
         famsock try to open one of each loopback's (or the first supported) socket type.
     summary
         One line for ``famsock families``.
+    bound_file
+        ``bound_file(address) -> path or None``: the file a bind to this address creates in the
+        filesystem (an AF_UNIX path's socket file), which whoever bound it removes when done
+        (``famsock relay`` does); ``None``, or a ``None`` result: binds create no file.
     """
 
     name: str
@@ -306,6 +310,7 @@ class Family(Generic[A]):
     check_use: Callable[[A, SocketSpec, Operation], None] | None = None
     probe: Callable[[], Availability] | None = None
     summary: str = ""
+    bound_file: Callable[[A], str | None] | None = None
 
     def __post_init__(self) -> None:
         _refuse(self, _family_problems(self))
@@ -543,7 +548,7 @@ def _family_problems(family: Family[Any]) -> list[str]:
     else:
         object.__setattr__(family, "socket_types", frozenset(int(kind) for kind in socket_types))
     problems += _callables(family, "parse", "encode", "decode", "to_text", "from_text")
-    problems += _optional_callables(family, "check_use", "probe")
+    problems += _optional_callables(family, "check_use", "probe", "bound_file")
     for key, value in dict(family.constants).items():
         if not _is_name(key, _CONSTANT_START, _CONSTANT_REST) or not _is_int(value):
             problems.append(f"constant {key!r} = {value!r} must be an upper-case name and an int")

@@ -12,6 +12,7 @@ in ``famsock --help``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import socket as stdlib
 from collections.abc import Callable, Sequence
@@ -484,3 +485,8 @@ def test_without_plugin_commands_the_cli_is_as_before(monkeypatch: pytest.Monkey
     status, out, err = famsock_cli(capsys, "--help")
     assert (status, err) == (0, "")
     assert "{families,echo,relay,serve,connect}" in out
+
+
+def test_a_family_refuses_a_bound_file_that_is_not_callable() -> None:
+    with pytest.raises(ValueError, match="bound_file must be callable or None"):
+        dataclasses.replace(make_family(), bound_file="/run/x.sock")  # type: ignore[arg-type]

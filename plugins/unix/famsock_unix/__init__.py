@@ -28,6 +28,7 @@ from ._address import (
     UnixAddress,
     UnixPathAddress,
     UnixUnnamedAddress,
+    bound_file,
     from_text,
     parse,
     to_text,
@@ -88,6 +89,7 @@ FAMILY: Family[UnixAddress] = Family(
     constants=CONSTANTS,
     native=Native(from_native=from_native),  # no to_native: the C methods take the str/bytes itself
     summary="Unix domain: paths (str/bytes/os.PathLike), abstract names (b'\\0name'), unnamed ('')",
+    bound_file=bound_file,
 )
 
 

@@ -340,6 +340,11 @@ def path_too_long(data: bytes, shown: object) -> NoReturn:
                   f"{SUN_PATH_SIZE} bytes, the path's terminating NUL included): {shorten(shown)}")
 
 
+def bound_file(address: UnixAddress) -> str | None:
+    """The socket file a bind to ``address`` creates: a path's; abstract and unnamed make none."""
+    return str.__str__(address) if isinstance(address, UnixPathAddress) else None
+
+
 def to_text(address: UnixAddress) -> str:
     """The text form after ``unix:``: ``/path``, ``@name`` (abstract) or nothing (unnamed); bytes
     that are not printable UTF-8, ``%`` and a path's leading ``@`` as ``%XX``."""

@@ -25,6 +25,7 @@ from famsock_unix import (
 from famsock_unix._address import from_sun_path
 
 import famsock
+from famsock.contract import SocketSpec
 from famsock.testing import outcome
 
 PATH = UnixPathAddress("/run/x.sock")
@@ -286,3 +287,14 @@ def test_bad_text_forms_are_refused(text: str, error: type[Exception], message: 
 def test_plain_values_have_no_text_form() -> None:
     with pytest.raises(TypeError, match="str is not the address type of any famsock family"):
         famsock.address_to_text("/run/x.sock")
+
+
+def test_only_a_path_binds_a_file(tmp_path: Path) -> None:
+    # what famsock relay removes when it stops (Family.bound_file)
+    family, spec = famsock.family("unix"), SocketSpec(famsock.AF_UNIX)
+    path = str(tmp_path / "s.sock")
+    assert family.bound_file is not None
+    assert family.bound_file(family.parse(path, spec)) == path
+    assert type(family.bound_file(family.parse(path, spec))) is str
+    assert family.bound_file(family.parse(b"\0abstract", spec)) is None
+    assert family.bound_file(family.parse("", spec)) is None
