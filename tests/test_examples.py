@@ -12,16 +12,18 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
+import os
 import re
 import select
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.examples_env import ExampleEnv, build_env, files_from_guide
+from tests.examples_env import ROOT, ExampleEnv, build_env, files_from_guide
 
 #: distribution -> (family name, AF constant, number)
 EXAMPLES = {
@@ -171,6 +173,11 @@ def test_the_guides_family_passes_the_kits(env: ExampleEnv, tmp_path: Path) -> N
     names = {str(path.relative_to(tmp_path / "famsock-qrtr")) for path in written}
     assert {"pyproject.toml", "famsock_qrtr/__init__.py", "tests/test_codec_kit.py",
             "tests/test_conformance.py", "tests/vectors/sockaddr_qrtr.c"} <= names, names
+    # the code the guide shows type-checks, strictly, against this famsock
+    checked = subprocess.run([sys.executable, "-m", "mypy", "--strict", "famsock_qrtr"],
+                             cwd=tmp_path / "famsock-qrtr", capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "MYPYPATH": str(ROOT)})  # editable installs' finders hide it
+    assert checked.returncode == 0, checked.stdout[-3000:]
     built = env.pip("wheel", "--quiet", "--no-index", "--no-deps", "--no-build-isolation", "--wheel-dir",
                     tmp_path / "wheels", tmp_path / "famsock-qrtr")
     assert built.returncode == 0, built.stderr
