@@ -126,7 +126,6 @@ from socket import (
 
 from ._backends import get_syscall_path as get_syscall_path
 from ._backends import set_syscall_path as set_syscall_path
-from ._constants import GENERIC_CONSTANTS as _GENERIC_CONSTANTS
 from ._errors import FamilyConflictError as FamilyConflictError
 from ._errors import FamilyError as FamilyError
 from ._errors import PluginError as PluginError
@@ -173,7 +172,6 @@ __all__ = [  # noqa: PLE0604 - starts from the stdlib's list
     "hookimpl", "parse_address", "patch_stdlib", "set_syscall_path", "to_stdlib", "unpatch_stdlib",
 ]
 
-globals().update(_GENERIC_CONSTANTS)
 SocketType = _std.SocketType
 has_ipv6 = _std.has_ipv6
 
@@ -213,9 +211,11 @@ def __getattr__(name: str) -> Any:
     if module is not None:
         __import__(module)  # importlib.import_module() without importing importlib
         value = getattr(_sys.modules[module], name)
-    elif name.isupper() and name[0].isalpha():
-        # A name the platform defines is the platform's value in every plugin (the loader refuses
-        # another), so it needs no plugin loaded: famsock.TCP_NODELAY is socket.TCP_NODELAY.
+    elif (name.isupper() and name[0].isalpha()) or name.startswith("AF_"):  # AF_DECnet
+        # Constants are the stdlib's own objects (famsock.AF_INET is socket.AF_INET, an enum
+        # member). A name the platform defines is the platform's value in every plugin (the
+        # loader refuses another), so it needs no plugin loaded: famsock.TCP_NODELAY is
+        # socket.TCP_NODELAY. Other names come from the plugin that contributes them.
         value = getattr(_std, name, None)
         if value is None:
             value = getattr(_socket, name, None)

@@ -19,7 +19,6 @@ import _socket
 import sys
 import types
 
-from ._constants import GENERIC_CONSTANTS
 from ._entrypoints import EntryPoint
 
 # At module level: a `from .contract import` in a function asks the module for __path__ each
@@ -366,7 +365,7 @@ def _registration_problems(registrations: list[Any]) -> list[str]:
                 problems.append(f"{_describe_key(key)} is registered twice by this plugin")
             seen[key] = registration
         for name, value in _constants_of(registration).items():
-            known = GENERIC_CONSTANTS.get(name, getattr(_socket, name, value))
+            known = getattr(_socket, name, value)
             if known != value:
                 problems.append(f"{registration.name}: {name} = {value}, but it is {int(known)} on this "
                                 "platform")
