@@ -32,6 +32,7 @@ from .contract import (
     Family,
     Hooks,
     InetText,
+    Loopback,
     ServerSetup,
     SocketOption,
 )
@@ -277,14 +278,16 @@ def _register(attempt: Attempt, plugin: object, name: str) -> tuple[Any, ...]:
 
 
 def _check_declared(registrations: tuple[Any, ...], declared: tuple[int, ...]) -> None:
-    """A plugin that registers a family its metadata does not declare could hide a conflict from
-    a process that loads only the declared plugins of the family it uses: it is refused."""
-    undeclared = [f"{r.constant} = {r.number}" for r in registrations
+    """A process that uses one family loads only the plugins declaring it: a plugin registering a
+    family its metadata does not declare could hide a conflict there, and its loopbacks, inet
+    texts and server setups of such a family would be missed. It is refused."""
+    undeclared = [f"address family {r.constant} = {r.number}" for r in registrations
                   if isinstance(r, Family) and r.number not in declared]
+    undeclared += [f"a {type(r).__name__} of AF {r.family}" for r in registrations
+                   if isinstance(r, (Loopback, InetText, ServerSetup)) and r.family not in declared]
     if undeclared:
-        raise _BrokenError(f"registers address family {', '.join(undeclared)}, which its distribution "
-                           f"does not declare in [{FAMILY_NUMBERS}] (it declares "
-                           f"{', '.join(map(str, declared)) or 'none'})")
+        raise _BrokenError(f"registers {'; '.join(undeclared)}, which its distribution does not declare "
+                           f"in [{FAMILY_NUMBERS}] (it declares {', '.join(map(str, declared)) or 'none'})")
 
 
 _DEFAULT_IMPL = {"wrapper": False, "hookwrapper": False, "optionalhook": False, "tryfirst": False,

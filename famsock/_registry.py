@@ -86,12 +86,8 @@ class Registry:
     # -- families -------------------------------------------------------------------------------
 
     def lookup(self, number: int) -> Family[Any] | None:
-        """The family registered for AF ``number``, or ``None`` if no plugin claims it. Where every
-        installed plugin declares its AF numbers, only those declaring ``number`` are loaded."""
-        state = self._state
-        if state is None or (state.covered is not None and number not in state.covered):
-            state = self._load(number)
-        claim = state.by_key.get(("family", number))
+        """The family registered for AF ``number``, or ``None`` if no plugin claims it."""
+        claim = self._covering(number).by_key.get(("family", number))
         return None if claim is None else _unrivalled(claim).registration
 
     def family_named(self, name: str) -> Family[Any]:
@@ -120,7 +116,7 @@ class Registry:
 
     def loopbacks(self, number: int) -> tuple[Loopback, ...]:
         """How to serve sockets of AF ``number`` on this machine, most useful first."""
-        return tuple(c.registration for c in self._everything().claims
+        return tuple(c.registration for c in self._covering(number).claims
                      if isinstance(c.registration, Loopback) and c.registration.family == number)
 
     def control_message(self, level: int, kind: int, family: int | None = None) -> ControlMessage[Any] | None:
@@ -145,12 +141,12 @@ class Registry:
 
     def inet_text(self, number: int) -> InetText | None:
         """``inet_pton``/``inet_ntop`` of AF ``number``, if its plugin offers them."""
-        claim = self._everything().by_key.get(("InetText", number))
+        claim = self._covering(number).by_key.get(("InetText", number))
         return None if claim is None else _unrivalled(claim).registration
 
     def server_setup(self, number: int) -> ServerSetup | None:
         """AF ``number``'s part of ``create_server()``, if its plugin has one."""
-        claim = self._everything().by_key.get(("ServerSetup", number))
+        claim = self._covering(number).by_key.get(("ServerSetup", number))
         return None if claim is None else _unrivalled(claim).registration
 
     # -- constants, plugins ---------------------------------------------------------------------
@@ -192,6 +188,14 @@ class Registry:
 
     def ensure_loaded(self) -> None:
         self._everything()
+
+    def _covering(self, number: int) -> State:
+        """A state with every plugin that may register something of AF ``number`` in: its family,
+        loopbacks, inet texts and server setups (the plugins declaring it, where all declare)."""
+        state = self._state
+        if state is None or (state.covered is not None and number not in state.covered):
+            state = self._load(number)
+        return state
 
     def _everything(self) -> State:
         """The state with every installed plugin in: any question but a family's number needs it."""

@@ -49,6 +49,13 @@ def test_another_familys_first_call_loads_its_plugin_then() -> None:
     assert not {"famsock_inet6", "famsock_netlink", "famsock_tipc"} & added
 
 
+def test_a_familys_inet_text_and_server_setup_load_only_its_plugin() -> None:
+    added = modules_added_by("import famsock\nassert famsock.inet_pton(famsock.AF_INET, '127.0.0.1')\n"
+                             "famsock.create_server(('127.0.0.1', 0)).close()")
+    assert "famsock_inet" in added
+    assert not {"famsock_inet6", "famsock_unix", "famsock_netlink", "famsock_tipc"} & added
+
+
 def test_a_constant_the_platform_defines_loads_no_plugin() -> None:
     # it is the platform's value whichever plugin contributes it (the loader refuses another)
     added = modules_added_by("import famsock\nassert famsock.TCP_NODELAY is socket.TCP_NODELAY\n"

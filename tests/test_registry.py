@@ -324,3 +324,27 @@ def test_blocked_declared_plugins_are_recorded_when_their_family_is_asked_for(pl
     assert statuses(registry) == {"p_243": ("blocked", "named in FAMSOCK_BLOCK_PLUGINS"),
                                   "p_244": ("loaded", "")}
     assert loaded_modules(entries) == ["fs_p_244"]
+
+
+def test_a_plugin_registering_a_loopback_of_a_family_it_does_not_declare_is_broken(plugin_dir: Path) -> None:
+    write_module(plugin_dir, "fs_loopback_elsewhere", """
+        from famsock.contract import Loopback, hookimpl
+        from tests import helpers
+        famsock_contract = 2
+
+        @hookimpl
+        def famsock_families():
+            return [helpers.make_family("mine", 245)]
+
+        @hookimpl
+        def famsock_loopbacks():
+            return [Loopback(246, 2, lambda: ("127.0.0.1", 0))]
+    """)
+    entries = [EntryPoint("elsewhere", "fs_loopback_elsewhere", "fs-elsewhere", "1.0", "", (245,))]
+    registry = Registry(find=lambda: entries, environ={})
+    assert registry.loopbacks(246) == ()  # not even imported: it does not declare AF 246
+    assert "fs_loopback_elsewhere" not in sys.modules
+    with pytest.warns(PluginWarning, match="a Loopback of AF 246"):
+        assert registry.lookup(245) is None  # its own family goes with it
+    assert statuses(registry)["elsewhere"][1].startswith("registers a Loopback of AF 246, which its "
+                                                         "distribution does not declare")
