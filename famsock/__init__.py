@@ -130,6 +130,7 @@ from ._errors import FamilyConflictError as FamilyConflictError
 from ._errors import FamilyError as FamilyError
 from ._errors import PluginError as PluginError
 from ._errors import PluginWarning as PluginWarning
+from ._socket_object import accelerator as accelerator
 from ._socket_object import socket as socket
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
@@ -168,7 +169,7 @@ __all__ = [  # noqa: PLE0604 - starts from the stdlib's list
     "AddressInfo", "DatagramBatch", "FamilyConflictError", "FamilyError", "MsgFlag", "PluginError",
     "PluginWarning", "RawSockaddr", "SocketIO", "StdlibPatch",
     "address_from_text", "address_to_text", "decode", "decode_ancillary", "encode", "encode_ancillary",
-    "family", "get_syscall_path",
+    "accelerator", "family", "get_syscall_path",
     "hookimpl", "parse_address", "patch_stdlib", "set_syscall_path", "to_stdlib", "unpatch_stdlib",
 ]
 

@@ -7,7 +7,8 @@
 - :func:`remember`: the bounded memo of results (thread-safe without locks: see below);
 - ``RawSockaddr`` values to libc from any backend (``raw_bind``...), with the stdlib's audit events;
 - ``sendmsg``/``recvmsg``/``recvmsg_into`` built over a backend's own calls (:func:`message_calls`),
-  received descriptors closed when a result cannot reach the caller.
+  received descriptors closed when a result cannot reach the caller;
+- ``accel``: the optional C fast paths (``famsock._accel``), or None (:func:`accelerator`).
 
 Shared caches are safe across threads without locks on the hot paths: each update is one atomic
 dict, set or list operation, and no reader depends on two of them happening together. A memo
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
     from ._registry import Registry
     from .contract import Family, SocketSpec
 
-__all__ = ["MEMO_LIMIT", "NO_RECENT", "Never", "TypedClasses", "c_accept", "c_bind", "c_connect",
+__all__ = ["ACCELERATOR_ENVIRONMENT", "MEMO_LIMIT", "NO_RECENT", "Never", "TypedClasses", "accel",
+           "accelerator", "c_accept", "c_bind", "c_connect",
            "c_connect_ex", "c_getpeername", "c_getsockname", "c_recvfrom_checked", "c_recvfrom_into",
            "c_recvmsg", "c_recvmsg_into", "c_sendmsg", "c_sendto", "close_fds", "message_calls",
            "parsed_for_sendto", "raw_bind", "raw_connect", "raw_connect_ex", "raw_sendmsg", "raw_sendto",
@@ -65,6 +67,40 @@ _MSG_TRUNC = _socket.MSG_TRUNC
 _FD_SIZE = memoryview(bytes(8)).cast("i").itemsize  # sizeof(int), without importing struct
 _BYTES_LIMIT = _maxsize - 33  # sys.getsizeof(b""): past this, bytes() raises OverflowError
 _ZEROED_IN_PLACE = 1 << 20
+
+
+# -- the optional C accelerator -------------------------------------------------------------------
+# famsock._accel, built from famsock/_accel.c when the install had a C compiler: the socket
+# object's __init__, sendto, recvfrom, connect and accept in C, with the shortcuts its Python
+# methods take (which stay their slow path), and the raw path's syscalls for them. Read once, at a
+# process's first address call (this module's import).
+
+ACCELERATOR_ENVIRONMENT = "FAMSOCK_ACCELERATOR"  # "0": never; "1": required; unset or "auto": if built
+
+
+def _load_accelerator() -> tuple[Any, str]:
+    setting = os.environ.get(ACCELERATOR_ENVIRONMENT, "auto") or "auto"
+    if setting not in ("0", "1", "auto"):
+        raise ValueError(f"{ACCELERATOR_ENVIRONMENT} must be one of 0, 1, auto, got {setting!r}")
+    if setting == "0":
+        return None, f"python ({ACCELERATOR_ENVIRONMENT}=0)"
+    try:
+        # __import__: the module may not exist where type checkers look (no compiler, no .so)
+        accelerator_module = __import__("famsock._accel", fromlist=["install_socket"])
+    except ImportError as exc:
+        if setting == "1":
+            raise ImportError(
+                f"{ACCELERATOR_ENVIRONMENT}=1, but famsock._accel cannot be imported: {exc}") from exc
+        return None, f"python (famsock._accel is not built: {exc})"
+    return accelerator_module, "c"
+
+
+accel, _accelerator_in_use = _load_accelerator()
+
+
+def accelerator() -> str:
+    """Which fast paths sockets use: ``"c"`` (famsock._accel), or ``"python (why)"``."""
+    return _accelerator_in_use
 
 
 def c_int(value: Any) -> int:

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = ["NativeBackend"]
 
+_accelerated = False
+
 
 class NativeBackend:
     """Plugin-validated values into the interpreter's C methods; results back through the plugin.
@@ -62,12 +64,15 @@ class NativeBackend:
     """
 
     name = "native"
-    __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "direct_type", "family",
-                 "getpeername", "getsockname", "memo", "recent", "recvfrom", "recvfrom_into", "recvmsg",
+    # received: the C accelerator's recvfrom() keeps the last (native, typed) pair it found in
+    # the memo here, and reads it by slot offset (famsock/_accel.c); unused without it
+    __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "direct_type", "family", "getpeername",
+                 "getsockname", "memo", "received", "recent", "recvfrom", "recvfrom_into", "recvmsg",
                  "recvmsg_into", "results", "sendmsg", "sendto", "spec")
 
     def __init__(self, family: Family[Any], spec: SocketSpec, registry: Registry) -> None:  # noqa: PLR0915
         assert family.native is not None
+        _accelerate()
         self.family = family
         self.spec = spec
         typed = TypedClasses(family, spec, registry)
@@ -145,6 +150,7 @@ class NativeBackend:
         self.direct_type = direct if to_native is None and check is None and proper(direct) else Never
         self.results = self.memo = memo
         self.recent = recent
+        self.received = [(Never, None)]  # a pair no result matches (not of Never's type)
         self.address = address
         self.sendto = sendto
         self.recvfrom = recvfrom
@@ -157,3 +163,15 @@ class NativeBackend:
         self.accept = c_accept
         self.getsockname = lambda sock: address(c_getsockname(sock), sock)
         self.getpeername = lambda sock: address(c_getpeername(sock), sock)
+
+
+def _accelerate() -> None:
+    """Tell the C accelerator, if it is in use, where NativeBackend keeps its last result."""
+    global _accelerated
+    if _accelerated:
+        return
+    from ._backend_parts import accel  # noqa: PLC0415
+
+    if accel is not None:
+        accel.install_native(NativeBackend)
+    _accelerated = True

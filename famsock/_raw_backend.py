@@ -36,6 +36,7 @@ __all__ = ["RawBackend"]
 
 _NO_FLAGS = 0  # flags tested by identity first: the cheapest test there is (CPython has one 0)
 _INT_MAX = 0x7FFFFFFF
+_accelerated = False
 
 
 class RawBackend:
@@ -49,9 +50,11 @@ class RawBackend:
     """
 
     name = "raw"
-    __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "direct_type", "family",
+    # sent, connected: sendto()'s and connect()'s last (typed address, sockaddr bytes) pairs, which
+    # the C accelerator's fast paths read (with memo and address) by slot offset (famsock/_accel.c)
+    __slots__ = ("accept", "address", "bind", "connect", "connect_ex", "connected", "direct_type", "family",
                  "getpeername", "getsockname", "memo", "recent", "recvfrom", "recvfrom_into", "recvmsg",
-                 "recvmsg_into", "results", "sendmsg", "sendto", "spec")
+                 "recvmsg_into", "results", "sendmsg", "sendto", "sent", "spec")
 
     def __init__(self, family: Family[Any], spec: SocketSpec, registry: Registry) -> None:  # noqa: PLR0915
         from . import _raw_calls as raw  # noqa: PLC0415 - ctypes only once a raw backend exists
@@ -62,6 +65,7 @@ class RawBackend:
         from ._libc import recvfrom as libc_recvfrom  # noqa: PLC0415
         from ._libc import sendto as libc_sendto  # noqa: PLC0415
 
+        _accelerate()
         pool = _pool  # a closure cell: pool.pop() on an imported name makes a bound method each time
         receiving = raw.receiving
 
@@ -160,8 +164,19 @@ class RawBackend:
             except KeyError:
                 return data, address(result)
 
+        connected: list[tuple[Any, bytes]] = [(Never, b"")]  # as recent, for connect()
+
         def connect(sock: StdSocket, value: Any) -> None:
-            data = sockaddr(value, "connect")
+            # A client connecting to the same server again skips check_use and encode, as sendto()
+            last = connected[0]
+            if value is last[0]:
+                data = last[1]
+            elif type(value) is RawSockaddr:
+                data = value.sockaddr
+            else:
+                typed = value if type(value) in classes else parsed(value)
+                data = encoded(typed, "connect")
+                connected[0] = (typed, data)
             _audit("socket.connect", sock, value)
             code = raw_connect(sock, data)
             if code:
@@ -184,6 +199,8 @@ class RawBackend:
         self.results = None  # no shortcut for the socket object; the memo is for inspection
         self.memo = decoded
         self.recent = NO_RECENT
+        self.sent = recent
+        self.connected = connected
         self.address = address
         self.bind = bind
         self.connect = connect
@@ -196,3 +213,19 @@ class RawBackend:
         self.accept = raw.accept
         self.getsockname = lambda sock: address(raw.getsockname(sock))
         self.getpeername = lambda sock: address(raw.getpeername(sock))
+
+
+def _accelerate() -> None:
+    """Give raw sockets the C accelerator's fast paths, if it is in use: at the first RawBackend."""
+    global _accelerated
+    if _accelerated:
+        return
+    from ._backend_parts import accel  # noqa: PLC0415
+
+    if accel is not None:
+        from . import _raw_calls as raw  # noqa: PLC0415
+
+        accel.install_raw(RawBackend, {
+            "sendto_failed": raw.sendto_failed, "recvfrom_failed": raw.recvfrom_failed,
+            "connect_failed": raw.connect_failed, "accept_failed": raw.accept_failed})
+    _accelerated = True

@@ -36,7 +36,7 @@ from ._c_arguments import (
     py_ssize_t,
     read_write,
 )
-from ._libc import ADDRESS_SIZE, DATA_SIZE, Scratch, error, get_errno, size_t, take, zeroed
+from ._libc import ADDRESS_SIZE, DATA_SIZE, Scratch, error, get_errno, set_errno, size_t, take, zeroed
 from ._libc import accept4 as _accept4
 from ._libc import bind as _bind
 from ._libc import connect as _connect
@@ -48,8 +48,8 @@ from ._libc import sendto as _sendto
 if TYPE_CHECKING:
     from socket import socket as StdSocket
 
-__all__ = ["accept", "bind", "connect", "getpeername", "getsockname", "receiving", "recvfrom",
-           "recvfrom_into", "sendto"]
+__all__ = ["accept", "accept_failed", "bind", "connect", "connect_failed", "getpeername", "getsockname",
+           "receiving", "recvfrom", "recvfrom_failed", "recvfrom_into", "sendto", "sendto_failed"]
 
 # The scratch pool by assignment: Python 3.11 compiles a method call on a name bound by an import
 # (pool.pop()) as an attribute load that makes a bound method each time (~500 instructions).
@@ -75,24 +75,43 @@ def connect(sock: StdSocket, address: bytes) -> int:
     """
     if _connect(sock.fileno(), address, len(address)) == 0:
         return 0
-    code = get_errno()
+    return connect_failed(sock, get_errno())
+
+
+def connect_failed(sock: StdSocket, code: int) -> int:
+    """After the connect() call failed with ``code`` (here, or in the C accelerator's attempt):
+    0, or the errno ``connect_ex()`` reports."""
     timeout = sock.timeout
     # EINTR: the kernel goes on connecting; a blocking or timeout socket waits for the result.
     wait = timeout != 0 if code == EINTR else code == EINPROGRESS and bool(timeout)
     return connection(sock) if wait else code
 
 
+def _accepting(sock: StdSocket, scratch: Scratch) -> Any:
+    def attempt() -> int:
+        scratch.length_view[0] = ADDRESS_SIZE
+        new: int = _accept4(sock.fileno(), scratch.address_ref, scratch.length_ref, _SOCK_CLOEXEC)
+        return new
+
+    return attempt
+
+
 def accept(sock: StdSocket) -> tuple[int, bytes | None]:
     """A new connection's fd (close-on-exec, blocking) and its peer's sockaddr."""
     scratch = take()
     try:
+        return call(sock, POLLIN, _accepting(sock, scratch)), scratch.address()
+    finally:
+        _pool.append(scratch)
 
-        def attempt() -> int:
-            scratch.length_view[0] = ADDRESS_SIZE
-            new: int = _accept4(sock.fileno(), scratch.address_ref, scratch.length_ref, _SOCK_CLOEXEC)
-            return new
 
-        return call(sock, POLLIN, attempt), scratch.address()
+def accept_failed(sock: StdSocket, code: int) -> tuple[int, bytes | None]:
+    """After the C accelerator's accept4() attempt failed with ``code``, on a socket without a
+    timeout: as :func:`accept` after its own first attempt."""
+    scratch = take()
+    try:
+        set_errno(code)
+        return retry(sock, POLLIN, _accepting(sock, scratch)), scratch.address()
     finally:
         _pool.append(scratch)
 
@@ -165,6 +184,26 @@ def receiving(sock: StdSocket, scratch: Scratch, data: Any, size: Any, flags: in
         return got
 
     return attempt
+
+
+# The C accelerator's raw fast paths (famsock/_accel.c) make the straight attempt of sendto() and
+# recvfrom() above themselves, on a socket without a timeout, with flags 0 and bytes data (sendto)
+# or bufsize <= DATA_SIZE (recvfrom); after a failed attempt they hand its errno here, and the
+# socket's mode decides, as after the Python attempt's failure.
+
+def sendto_failed(sock: StdSocket, data: bytes, flags: int, address: bytes, code: int) -> int:
+    set_errno(code)
+    return retry(sock, POLLOUT, lambda: _sendto(sock.fileno(), data, len(data), flags, address, len(address)))
+
+
+def recvfrom_failed(sock: StdSocket, bufsize: int, flags: int, code: int) -> tuple[bytes, bytes | None]:
+    scratch = take()
+    try:
+        set_errno(code)
+        received = retry(sock, POLLIN, receiving(sock, scratch, scratch.data, bufsize, flags))
+        return scratch.data_view[:received].tobytes(), scratch.address()
+    finally:
+        _pool.append(scratch)
 
 
 def _recvfrom_checked(sock: StdSocket, bufsize: Any, flags: Any) -> tuple[bytes, bytes | None]:

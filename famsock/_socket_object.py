@@ -6,6 +6,12 @@ It subclasses ``socket.socket``, so the data path (``send``, ``recv``, ``recv_in
 / ``recv`` in Python costs 27 %, see the brief). Only the methods that take or return addresses
 are overridden; each hands its work to the socket's backend (:mod:`famsock._backends`), chosen at the
 first such call.
+
+With the optional C accelerator (``famsock._accel``, built from famsock/_accel.c when the install
+had a C compiler; ``FAMSOCK_ACCELERATOR=0`` turns it off), ``__init__``, ``sendto``,
+``recvfrom``, ``connect`` and ``accept`` become C methods at a process's first address call:
+they take the shortcuts these Python methods take and call them for everything else.
+:func:`accelerator` says which is in use.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ if TYPE_CHECKING:
     from ._backends import Backend
     from ._batch import DatagramBatch
 
-__all__ = ["SocketType", "socket"]
+__all__ = ["SocketType", "accelerator", "socket"]
 
 _MISSING: Any = object()  # an argument left out: the C method's own error message is due
 _c_sendto = _socket.socket.sendto
@@ -93,6 +99,7 @@ class socket(_std.socket):
             if _backend_for is None:  # not at import: a first address call
                 from ._backends import backend_for  # noqa: PLC0415
 
+                _accelerate()
                 _backend_for = backend_for  # an import statement here would cost ~1 us a new socket
             backend = _backend_for(_family_of(self), _type_of(self), _proto_of(self))
             self._famsock_backend = backend
@@ -302,3 +309,32 @@ class socket(_std.socket):
 
 
 SocketType = socket
+# The pure-Python methods: the C accelerator's slow path, and the whole path without it.
+_py_sendto = socket.sendto
+_py_recvfrom = socket.recvfrom
+_py_connect = socket.connect
+_py_accept = socket.accept
+
+
+def _accelerate() -> None:
+    """Make ``__init__``, ``sendto``, ``recvfrom``, ``connect`` and ``accept`` the C accelerator's
+    methods, if it is in use (famsock/_accel.c): at a process's first address call, with the
+    backends (``import famsock`` stays light). They take the shortcuts the Python methods take,
+    and call the Python ones for everything else."""
+    from ._backend_parts import accel  # noqa: PLC0415
+
+    if accel is not None and socket.__dict__["sendto"] is _py_sendto:
+        accel.install_socket(socket, {
+            "py_sendto": _py_sendto, "py_recvfrom": _py_recvfrom, "py_connect": _py_connect,
+            "py_accept": _py_accept, "c_sendto": _c_sendto, "c_recvfrom": _c_recvfrom,
+            "c_connect": _c_connect, "c_accept": _socket.socket._accept,  # type: ignore[attr-defined]
+            "std_init": _std.socket.__init__, "unresolved": _Unresolved,
+            "unresolved_recent": _UNRESOLVED_RECENT, "getdefaulttimeout": _std.getdefaulttimeout})
+
+
+def accelerator() -> str:
+    """Which fast paths famsock's sockets take: ``"c"`` (famsock._accel) or ``"python (why)"``."""
+    from ._backend_parts import accelerator as in_use  # noqa: PLC0415
+
+    _accelerate()
+    return in_use()

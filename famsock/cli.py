@@ -16,6 +16,7 @@ from ._availability import availability
 from ._backends import get_syscall_path, set_syscall_path
 from ._echo import echo
 from ._registry import FamilyClaim, registry
+from ._socket_object import accelerator
 from .codec import address_to_text
 from .contract import CONTRACT_VERSION, Command
 
@@ -222,6 +223,7 @@ def _families(as_json: bool) -> int:
     if notes:
         print()
         print("\n".join(notes))
+    print(f"\naccelerator: {accelerator()}")  # the C fast paths, or why not
     return 0
 
 

@@ -53,7 +53,7 @@ BUSYBOX_PACKAGE = "busybox-static"
 MODULES = ("virtio_pci", "9pnet_virtio", "9p", "overlay", "tipc", "veth")
 QBOOT = Path("/usr/share/qemu/qboot.rom")  # boots in a fraction of SeaBIOS's time
 FORWARDED = ("PATH", "HOME", "LANG", "LC_ALL", "TERM", "USER", "VIRTUAL_ENV", "PYTHONPATH", "CI",
-             "FAMSOCK_HYPOTHESIS_PROFILE", "FAMSOCK_SYSCALL_PATH")
+             "FAMSOCK_HYPOTHESIS_PROFILE", "FAMSOCK_SYSCALL_PATH", "FAMSOCK_ACCELERATOR")
 # no hypothesis in the kernel tests: its pytest plugin off (importing hypothesis takes ~20 s emulated)
 TESTS = ["plugins/tipc/tests/kernel", "-p", "no:cacheprovider", "-p", "no:hypothesispytest"]
 POWER_DOWN = re.compile(rb"\[ *[0-9.]+\] reboot: Power down\n?\Z")
