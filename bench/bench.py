@@ -207,13 +207,25 @@ def cold_start(module: str, what: str) -> Work:
 
 
 def on_path(path: str, build: Callable[[Any], Work]) -> Build:
-    """Both sides built with famsock's syscall path set to ``path`` for the famsock sockets."""
+    """Both sides built, and famsock's side run, with famsock's syscall path set to ``path``: a
+    socket the work opens (a TCP client) chooses its path at its first address call."""
+    mode = "auto" if path == "native" else "raw"
+
     def pair() -> tuple[Work, Work]:
-        previous = famsock.set_syscall_path("auto" if path == "native" else "raw")
+        previous = famsock.set_syscall_path(mode)
         try:
-            return build(stdlib), build(famsock)
+            stdlib_work, famsock_work = build(stdlib), build(famsock)
         finally:
             famsock.set_syscall_path(previous)
+
+        def on_the_path(n: int) -> None:
+            previous = famsock.set_syscall_path(mode)
+            try:
+                famsock_work(n)
+            finally:
+                famsock.set_syscall_path(previous)
+
+        return stdlib_work, on_the_path
 
     return pair
 

@@ -23,6 +23,7 @@ from ._backend_parts import (
 from ._backend_parts import raw_sendto as sendto_raw_sockaddr
 from ._boundary import SOCKADDR_MAX, bad_sockaddr, decode_or_raw
 from ._raw_sockaddr import RawSockaddr
+from .contract import loaded
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class RawBackend:
         self.spec = spec
         typed = TypedClasses(family, spec, registry)
         classes, parsed, learnt = typed.classes, typed.parsed, typed.learnt
-        encode, decode, check = family.encode, family.decode, family.check_use
+        encode, decode, check = loaded(family.encode), loaded(family.decode), family.check_use
         raw_sendto, raw_recvfrom, raw_connect = raw.sendto, raw.recvfrom, raw.connect
         decoded: dict[Any, Any] = {None: None}
         recent: list[tuple[Any, bytes]] = [(Never, b"")]  # one pair, replaced whole: thread-safe

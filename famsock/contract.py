@@ -91,6 +91,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "interface_index",
+    "loaded",
     "shorten",
     "struct_fields",
 ]
@@ -144,15 +145,26 @@ def deferred(module: str, name: str) -> Callable[..., Any]:
     """
     function: Any = None
 
-    def call(*args: Any) -> Any:
+    def load() -> Any:
         nonlocal function
         if function is None:  # two threads may both import: the same function either way
             function = getattr(__import__(module, fromlist=[name]), name)
-        return function(*args)
+        return function
+
+    def call(*args: Any) -> Any:
+        return (function or load())(*args)
 
     call.__name__ = call.__qualname__ = name
     call.__doc__ = f"{module}.{name}, imported at its first call."
+    call.famsock_load = load  # type: ignore[attr-defined]  # the function itself: see loaded()
     return call
+
+
+def loaded(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` itself, or what a :func:`deferred` one stands for, imported now: for a caller
+    that keeps it and calls it often (the raw path's codec), one Python frame less a call."""
+    load = getattr(function, "famsock_load", None)
+    return function if load is None else load()
 
 
 # -- for plugins' own checks: the words every family uses in its error messages --------------------

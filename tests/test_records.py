@@ -18,7 +18,7 @@ import pytest
 
 from famsock import _markers
 from famsock._markers import field, record
-from famsock.contract import PROJECT, Family, Hooks, Native, SocketSpec, deferred, hookimpl, hookspec
+from famsock.contract import PROJECT, Family, Hooks, Native, SocketSpec, deferred, hookimpl, hookspec, loaded
 
 
 def twins() -> tuple[Any, Any]:
@@ -206,3 +206,11 @@ def outcome(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return call(*args, **kwargs)
     except Exception as exc:
         return type(exc), str(exc)
+
+
+def test_loaded_gives_what_a_deferred_function_stands_for() -> None:
+    import famsock_inet._codec as codec
+
+    stand_in = deferred("famsock_inet._codec", "decode")
+    assert loaded(stand_in) is codec.decode
+    assert loaded(codec.encode) is codec.encode  # not deferred: itself

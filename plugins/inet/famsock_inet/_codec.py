@@ -30,9 +30,8 @@ def encode(address: InetAddress, spec: SocketSpec | None = None) -> bytes:
 def decode(data: bytes, spec: SocketSpec | None = None) -> InetAddress:
     if len(data) != SOCKADDR_IN_SIZE:
         raise ValueError(f"a sockaddr_in is {SOCKADDR_IN_SIZE} bytes, got {len(data)}: {data.hex()}")
-    family = int.from_bytes(data[:2], sys.byteorder)
-    if family != AF_INET:
-        raise ValueError(f"not an AF_INET sockaddr: sa_family is {family}")
+    if data[:2] != _FAMILY:
+        raise ValueError(f"not an AF_INET sockaddr: sa_family is {int.from_bytes(data[:2], sys.byteorder)}")
     return _new(InetAddress, (_socket.inet_ntop(AF_INET, data[4:8]), int.from_bytes(data[2:4], "big")))
 
 
