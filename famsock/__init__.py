@@ -17,148 +17,81 @@ import socket as _std
 import sys as _sys
 from socket import (  # the stdlib's own objects: `except famsock.error` catches socket.error
     CMSG_LEN as CMSG_LEN,
-)
-from socket import (
     CMSG_SPACE as CMSG_SPACE,
-)
-from socket import (
     AddressFamily as AddressFamily,
-)
-from socket import (
     AddressInfo as AddressInfo,
-)
-from socket import (
     MsgFlag as MsgFlag,
-)
-from socket import (
     SocketIO as SocketIO,
-)
-from socket import (
     SocketKind as SocketKind,
-)
-from socket import (
     close as close,
-)
-from socket import (
     dup as dup,
-)
-from socket import (
     error as error,
-)
-from socket import (
     gaierror as gaierror,
-)
-from socket import (
     getdefaulttimeout as getdefaulttimeout,
-)
-from socket import (
     getfqdn as getfqdn,
-)
-from socket import (
     gethostbyaddr as gethostbyaddr,
-)
-from socket import (
     gethostbyname as gethostbyname,
-)
-from socket import (
     gethostbyname_ex as gethostbyname_ex,
-)
-from socket import (
     gethostname as gethostname,
-)
-from socket import (
     getnameinfo as getnameinfo,
-)
-from socket import (
     getprotobyname as getprotobyname,
-)
-from socket import (
     getservbyname as getservbyname,
-)
-from socket import (
     getservbyport as getservbyport,
-)
-from socket import (
     herror as herror,
-)
-from socket import (
     htonl as htonl,
-)
-from socket import (
     htons as htons,
-)
-from socket import (
     if_indextoname as if_indextoname,
-)
-from socket import (
     if_nameindex as if_nameindex,
-)
-from socket import (
     if_nametoindex as if_nametoindex,
-)
-from socket import (
     inet_aton as inet_aton,
-)
-from socket import (
     inet_ntoa as inet_ntoa,
-)
-from socket import (
     ntohl as ntohl,
-)
-from socket import (
     ntohs as ntohs,
-)
-from socket import (
     recv_fds as recv_fds,
-)
-from socket import (
     send_fds as send_fds,
-)
-from socket import (
     setdefaulttimeout as setdefaulttimeout,
-)
-from socket import (
     sethostname as sethostname,
-)
-from socket import (
     timeout as timeout,
 )
 
-from ._backends import get_syscall_path as get_syscall_path
-from ._backends import set_syscall_path as set_syscall_path
-from ._errors import FamilyConflictError as FamilyConflictError
-from ._errors import FamilyError as FamilyError
-from ._errors import PluginError as PluginError
-from ._errors import PluginWarning as PluginWarning
-from ._socket_object import accelerator as accelerator
-from ._socket_object import socket as socket
+from ._backends import get_syscall_path as get_syscall_path, set_syscall_path as set_syscall_path
+from ._errors import (
+    FamilyConflictError as FamilyConflictError,
+    FamilyError as FamilyError,
+    PluginError as PluginError,
+    PluginWarning as PluginWarning,
+)
+from ._socket_object import accelerator as accelerator, socket as socket
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 3.6 ms
 if TYPE_CHECKING:  # the names __getattr__ serves on first use, as type checkers should see them
     from typing import Any
 
-    from ._ancillary import decode_ancillary as decode_ancillary
-    from ._ancillary import encode_ancillary as encode_ancillary
+    from ._ancillary import decode_ancillary as decode_ancillary, encode_ancillary as encode_ancillary
     from ._batch import DatagramBatch as DatagramBatch
-    from ._connections import create_connection as create_connection
-    from ._connections import create_server as create_server
-    from ._connections import fromfd as fromfd
-    from ._connections import has_dualstack_ipv6 as has_dualstack_ipv6
-    from ._connections import socketpair as socketpair
-    from ._connections import to_stdlib as to_stdlib
-    from ._lookups import getaddrinfo as getaddrinfo
-    from ._lookups import inet_ntop as inet_ntop
-    from ._lookups import inet_pton as inet_pton
-    from ._patching import StdlibPatch as StdlibPatch
-    from ._patching import patch_stdlib as patch_stdlib
-    from ._patching import unpatch_stdlib as unpatch_stdlib
+    from ._connections import (
+        create_connection as create_connection,
+        create_server as create_server,
+        fromfd as fromfd,
+        has_dualstack_ipv6 as has_dualstack_ipv6,
+        socketpair as socketpair,
+        to_stdlib as to_stdlib,
+    )
+    from ._lookups import getaddrinfo as getaddrinfo, inet_ntop as inet_ntop, inet_pton as inet_pton
+    from ._patching import (
+        StdlibPatch as StdlibPatch,
+        patch_stdlib as patch_stdlib,
+        unpatch_stdlib as unpatch_stdlib,
+    )
     from ._raw_sockaddr import RawSockaddr as RawSockaddr
-    from .codec import address_from_text as address_from_text
-    from .codec import address_to_text as address_to_text
-    from .codec import decode as decode
-    from .codec import encode as encode
-    from .codec import family as family
-    from .codec import parse_address as parse_address
+    from .codec import (
+        address_from_text as address_from_text,
+        address_to_text as address_to_text,
+        decode as decode,
+        encode as encode,
+        family as family,
+        parse_address as parse_address,
+    )
     from .contract import hookimpl as hookimpl
 
 __version__ = "0.1.0"

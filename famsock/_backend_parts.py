@@ -22,8 +22,7 @@ import _socket
 import errno
 import os
 from operator import index
-from sys import audit as _audit
-from sys import maxsize as _maxsize
+from sys import audit as _audit, maxsize as _maxsize
 
 from ._boundary import check_address, proper
 from ._raw_sockaddr import RawSockaddr

@@ -32,8 +32,7 @@ from array import array
 from contextlib import suppress
 from itertools import accumulate
 from operator import index, le
-from sys import audit as _audit
-from sys import byteorder
+from sys import audit as _audit, byteorder
 
 from . import _raw_batch as raw
 from ._backend_parts import TypedClasses

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
-from sys import audit as _audit
-from sys import byteorder as _byteorder
+from sys import audit as _audit, byteorder as _byteorder
 
 from ._backend_parts import (
     NO_RECENT,
@@ -18,9 +17,9 @@ from ._backend_parts import (
     TypedClasses,
     message_calls,
     parsed_for_sendto,
+    raw_sendto as sendto_raw_sockaddr,
     remember,
 )
-from ._backend_parts import raw_sendto as sendto_raw_sockaddr
 from ._boundary import SOCKADDR_MAX, bad_sockaddr, decode_or_raw
 from ._raw_sockaddr import RawSockaddr
 from .contract import loaded
@@ -58,13 +57,17 @@ class RawBackend:
                  "recvmsg_into", "results", "sendmsg", "sendto", "sent", "spec")
 
     def __init__(self, family: Family[Any], spec: SocketSpec, registry: Registry) -> None:  # noqa: PLR0915
-        from . import _raw_calls as raw  # noqa: PLC0415 - ctypes only once a raw backend exists
-        from . import _raw_messages as messages  # noqa: PLC0415
+        # ctypes only once a raw backend exists
+        from . import _raw_calls as raw, _raw_messages as messages  # noqa: PLC0415
         from ._blocking import POLLIN, POLLOUT, retry  # noqa: PLC0415
-        from ._libc import ADDRESS_SIZE, DATA_SIZE, Scratch  # noqa: PLC0415
-        from ._libc import pool as _pool  # noqa: PLC0415
-        from ._libc import recvfrom as libc_recvfrom  # noqa: PLC0415
-        from ._libc import sendto as libc_sendto  # noqa: PLC0415
+        from ._libc import (  # noqa: PLC0415
+            ADDRESS_SIZE,
+            DATA_SIZE,
+            Scratch,
+            pool as _pool,
+            recvfrom as libc_recvfrom,
+            sendto as libc_sendto,
+        )
 
         _accelerate()
         pool = _pool  # a closure cell: pool.pop() on an imported name makes a bound method each time

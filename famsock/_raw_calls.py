@@ -36,14 +36,24 @@ from ._c_arguments import (
     py_ssize_t,
     read_write,
 )
-from ._libc import ADDRESS_SIZE, DATA_SIZE, Scratch, error, get_errno, set_errno, size_t, take, zeroed
-from ._libc import accept4 as _accept4
-from ._libc import bind as _bind
-from ._libc import connect as _connect
-from ._libc import getpeername as _getpeername
-from ._libc import getsockname as _getsockname
-from ._libc import recvfrom as _recvfrom
-from ._libc import sendto as _sendto
+from ._libc import (
+    ADDRESS_SIZE,
+    DATA_SIZE,
+    Scratch,
+    accept4 as _accept4,
+    bind as _bind,
+    connect as _connect,
+    error,
+    get_errno,
+    getpeername as _getpeername,
+    getsockname as _getsockname,
+    recvfrom as _recvfrom,
+    sendto as _sendto,
+    set_errno,
+    size_t,
+    take,
+    zeroed,
+)
 
 if TYPE_CHECKING:
     from socket import socket as StdSocket

@@ -21,8 +21,7 @@ from _socket import MSG_TRUNC
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from . import _control_messages as control_messages
-from . import _libc
+from . import _control_messages as control_messages, _libc
 from ._blocking import POLLIN, POLLOUT, call
 from ._c_arguments import (
     BYTES_LIMIT,
@@ -38,9 +37,7 @@ from ._c_arguments import (
     py_ssize_t,
     scatter_buffer,
 )
-from ._libc import ADDRESS_SIZE, DATA_SIZE, Scratch, take, zeroed
-from ._libc import recvmsg as _recvmsg
-from ._libc import sendmsg as _sendmsg
+from ._libc import ADDRESS_SIZE, DATA_SIZE, Scratch, recvmsg as _recvmsg, sendmsg as _sendmsg, take, zeroed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -22,9 +22,7 @@ from typing import Any
 
 from ._boundary import SOCKADDR_MAX, bad_sockaddr, check_address, decode_or_raw
 from ._errors import FamilyConflictError, FamilyError
-from ._raw_sockaddr import TEXT_PREFIX, RawSockaddr
-from ._raw_sockaddr import from_text as _raw_from_text
-from ._raw_sockaddr import to_text as _raw_to_text
+from ._raw_sockaddr import TEXT_PREFIX, RawSockaddr, from_text as _raw_from_text, to_text as _raw_to_text
 from ._registry import registry
 from .contract import Family, SocketSpec
 

@@ -67,8 +67,7 @@ if TYPE_CHECKING:
     #: ``"sendto"``, ``connect_ex`` is ``"connect"``.
     Operation = Literal["bind", "connect", "sendto"]
 else:
-    from ._markers import Generic, NamedTuple, field
-    from ._markers import record as dataclass
+    from ._markers import Generic, NamedTuple, field, record as dataclass
 
     A = V = None  # what Generic[A] takes here; the real TypeVars come from __getattr__
 

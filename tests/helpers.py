@@ -110,8 +110,7 @@ def use_plugins(monkeypatch: pytest.MonkeyPatch, *plugins: tuple[str, object]) -
     """Make famsock answer from these ``(name, plugin)`` only, for this test: sockets, the codec,
     the CLI... (every module asks ``famsock._registry.registry``, whose published state is swapped
     for a private registry's); sockets choose their backend afresh. Returns the private registry."""
-    from famsock import _backends
-    from famsock import _registry as module
+    from famsock import _backends, _registry as module
 
     private = Registry(find=list, environ={})
     for name, plugin in plugins:

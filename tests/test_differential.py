@@ -48,12 +48,10 @@ import pytest
 from famsock_inet import InetAddress
 from famsock_inet6 import Inet6Address
 from famsock_unix import UnixAddress
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import famsock
-from famsock.testing import fds_unchanged, outcome, plain
-from famsock.testing import strategies as fst
+from famsock.testing import fds_unchanged, outcome, plain, strategies as fst
 
 FAMILIES = {"inet": stdlib.AF_INET, "inet6": stdlib.AF_INET6, "unix": stdlib.AF_UNIX}
 MISSING = object()  # an optional argument left out

@@ -26,12 +26,10 @@ from typing import Any
 import pytest
 
 import famsock
-from famsock import _backends
-from famsock import _passthrough_backend as passthrough
+from famsock import _backends, _passthrough_backend as passthrough
 from famsock._raw_sockaddr import RawSockaddr
 from famsock.codec import family as family_of
-from famsock.testing import kernel_sockname, raised_by
-from famsock.testing import syscall_path as use_path
+from famsock.testing import kernel_sockname, raised_by, syscall_path as use_path
 from tests.helpers import STRUCTS, FakePlugin, make_family, struct_image, use_plugins
 
 AF_PACKET: int = STRUCTS["constants"]["AF_PACKET"]

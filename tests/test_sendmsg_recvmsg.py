@@ -31,8 +31,7 @@ from typing import Any
 import pytest
 
 import famsock
-from famsock import _control_messages as cmsg
-from famsock import _raw_messages as raw
+from famsock import _control_messages as cmsg, _raw_messages as raw
 from famsock._native_backend import NativeBackend
 from famsock._passthrough_backend import PassthroughBackend
 from famsock._raw_backend import RawBackend

@@ -40,8 +40,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from .. import codec
 from .._registry import registry

@@ -29,8 +29,7 @@ import sys
 from pathlib import PurePosixPath
 from typing import Any
 
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, settings, strategies as st
 
 __all__ = [
     "DEFAULT_PROFILE",

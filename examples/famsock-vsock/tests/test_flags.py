@@ -15,8 +15,7 @@ from famsock_vsock import VMADDR_CID_ANY, VMADDR_FLAG_TO_HOST, VsockAddress
 from famsock_vsock._codec import decode, encode, to_native
 
 import famsock
-from famsock.testing import c_vectors
-from famsock.testing import syscall_path as use_path
+from famsock.testing import c_vectors, syscall_path as use_path
 
 VECTORS = c_vectors.load(Path(__file__).parent / "vectors" / "sockaddr_vm.c")
 FLAGGED = [pytest.param(case, id=case["id"]) for case in VECTORS["cases"] if case["flags"]]

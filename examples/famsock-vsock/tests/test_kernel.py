@@ -21,8 +21,14 @@ import pytest
 from famsock_vsock import VMADDR_CID_ANY, VMADDR_PORT_ANY, VsockAddress
 
 import famsock
-from famsock.testing import kernel_sockname, outcome, plain, same_outcome, stdlib_view
-from famsock.testing import syscall_path as use_path
+from famsock.testing import (
+    kernel_sockname,
+    outcome,
+    plain,
+    same_outcome,
+    stdlib_view,
+    syscall_path as use_path,
+)
 
 pytestmark = [pytest.mark.family("vsock"), pytest.mark.usefixtures("no_fd_leak")]
 

@@ -65,8 +65,7 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a first bind() imports no typ
 if TYPE_CHECKING:
     from typing import Any
 
-    from ._structs import InetMembership as InetMembership
-    from ._structs import InetPacketInfo as InetPacketInfo
+    from ._structs import InetMembership as InetMembership, InetPacketInfo as InetPacketInfo
 
 
 @hookimpl

@@ -23,8 +23,7 @@ from typing import Any
 from famsock_inet import InetAddress
 from famsock_inet._address import parse
 from famsock_inet._codec import decode
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from famsock.contract import SocketSpec
 from famsock.testing import strategies as fst

@@ -34,8 +34,7 @@ if TYPE_CHECKING:
     from socket import socket
     from typing import Any
 
-    from ._structs import Inet6Membership as Inet6Membership
-    from ._structs import Inet6PacketInfo as Inet6PacketInfo
+    from ._structs import Inet6Membership as Inet6Membership, Inet6PacketInfo as Inet6PacketInfo
 
 __all__ = ["FAMILY", "Inet6Address", "Inet6Membership", "Inet6PacketInfo", "famsock_families"]
 

@@ -27,8 +27,7 @@ from typing import Any
 from famsock_inet6 import Inet6Address
 from famsock_inet6._address import parse
 from famsock_inet6._codec import decode
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from famsock.contract import SocketSpec
 from famsock.testing import strategies as fst

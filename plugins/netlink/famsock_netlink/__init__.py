@@ -56,12 +56,14 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    from . import declarations as declarations
-    from . import genetlink as genetlink
-    from . import messages as messages
-    from . import rtnetlink as rtnetlink
-    from . import security as security
-    from . import testing as testing
+    from . import (
+        declarations as declarations,
+        genetlink as genetlink,
+        messages as messages,
+        rtnetlink as rtnetlink,
+        security as security,
+        testing as testing,
+    )
     from ._async import AsyncConnection
     from ._connection import Connection
     from ._conversation import Conversation, Pending, RawMessage

@@ -21,9 +21,12 @@ from famsock_netlink import (
     genetlink,
     rtnetlink,
 )
-from famsock_netlink.constants import NETLINK_GENERIC, NETLINK_ROUTE
-from famsock_netlink.constants import NLM_F_CREATE as CREATE
-from famsock_netlink.constants import NLM_F_EXCL as EXCL
+from famsock_netlink.constants import (
+    NETLINK_GENERIC,
+    NETLINK_ROUTE,
+    NLM_F_CREATE as CREATE,
+    NLM_F_EXCL as EXCL,
+)
 from famsock_netlink.declarations import load_spec
 
 import famsock

@@ -20,8 +20,7 @@ from famsock_netlink._conversation import Conversation
 from famsock_netlink._declarations import spec
 from famsock_netlink._header import split
 from famsock_netlink._messages import codec
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from famsock.contract import SocketSpec
 from famsock.testing import strategies as fst

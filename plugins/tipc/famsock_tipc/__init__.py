@@ -52,22 +52,26 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    from ._structs import TipcDestination as TipcDestination
-    from ._structs import TipcErrorInfo as TipcErrorInfo
-    from ._structs import TipcEvent as TipcEvent
-    from ._structs import TipcEventKind as TipcEventKind
-    from ._structs import TipcGroupRequest as TipcGroupRequest
-    from ._structs import TipcSubscription as TipcSubscription
-    from ._structs import decode_destname as decode_destname
-    from ._structs import decode_errinfo as decode_errinfo
-    from ._structs import decode_event as decode_event
-    from ._structs import decode_retdata as decode_retdata
-    from ._structs import decode_subscription as decode_subscription
-    from ._structs import encode_group_request as encode_group_request
-    from ._structs import encode_subscription as encode_subscription
-    from ._topology import TOPOLOGY_SERVICE as TOPOLOGY_SERVICE
-    from ._topology import AsyncTipcTopologyWatcher as AsyncTipcTopologyWatcher
-    from ._topology import TipcTopologyWatcher as TipcTopologyWatcher
+    from ._structs import (
+        TipcDestination as TipcDestination,
+        TipcErrorInfo as TipcErrorInfo,
+        TipcEvent as TipcEvent,
+        TipcEventKind as TipcEventKind,
+        TipcGroupRequest as TipcGroupRequest,
+        TipcSubscription as TipcSubscription,
+        decode_destname as decode_destname,
+        decode_errinfo as decode_errinfo,
+        decode_event as decode_event,
+        decode_retdata as decode_retdata,
+        decode_subscription as decode_subscription,
+        encode_group_request as encode_group_request,
+        encode_subscription as encode_subscription,
+    )
+    from ._topology import (
+        TOPOLOGY_SERVICE as TOPOLOGY_SERVICE,
+        AsyncTipcTopologyWatcher as AsyncTipcTopologyWatcher,
+        TipcTopologyWatcher as TipcTopologyWatcher,
+    )
 
 __all__ = [
     "FAMILY",

@@ -25,8 +25,7 @@ import pytest
 from famsock_tipc import TipcServiceAddress, TipcServiceRange, TipcSocketAddress
 from famsock_tipc._address import parse
 from famsock_tipc._codec import decode, encode
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from famsock.contract import SocketSpec
 from famsock.testing import strategies as fst

@@ -17,8 +17,7 @@ import pytest
 from famsock_unix import UNNAMED, UnixAbstractAddress, UnixAddress, UnixPathAddress
 
 import famsock
-from famsock.testing import same_outcome
-from famsock.testing import syscall_path as use_syscall_path
+from famsock.testing import same_outcome, syscall_path as use_syscall_path
 
 TYPES = [pytest.param(stdlib.SOCK_STREAM, id="stream"), pytest.param(stdlib.SOCK_SEQPACKET, id="seqpacket"),
          pytest.param(stdlib.SOCK_DGRAM, id="dgram")]

@@ -27,8 +27,7 @@ from typing import Any
 from famsock_unix import UnixAddress, UnixPathAddress
 from famsock_unix._address import MAX_PATH, parse
 from famsock_unix._codec import decode
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from famsock.contract import SocketSpec
 from famsock.testing import strategies as fst
