@@ -873,33 +873,30 @@ part(PyObject *parts, const char *name)
     return Py_NewRef(value);
 }
 
-/* Whether an install_*() call has work to do: 1 yes; 0 no, it was made for this class already
- * (two threads' first address calls: once is enough); -1 with an exception set otherwise. */
+/* Whether an install_*(cls[, parts]) call has work to do: 1 yes; 0 no, it was made for this
+ * class already (two threads' first address calls: once is enough); -1 with an exception set
+ * for arguments that are not a class (and a dict of parts) or another class than before. */
 static int
-to_install(PyTypeObject *done, PyObject *cls, const char *what)
+to_install(PyTypeObject *done, PyObject *const *args, Py_ssize_t nargs, int with_parts, const char *what)
 {
-    if (!PyType_Check(cls)) {
-        PyErr_Format(PyExc_TypeError, "%s(): a class is required", what);
+    if (nargs != 1 + with_parts || !PyType_Check(args[0]) || (with_parts && !PyDict_Check(args[1]))) {
+        PyErr_Format(PyExc_TypeError, "%s: a class%s", what, with_parts ? " and a dict" : "");
         return -1;
     }
     if (done == NULL) {
         return 1;
     }
-    if ((PyObject *)done == cls) {
+    if ((PyObject *)done == args[0]) {
         return 0;
     }
-    PyErr_Format(PyExc_RuntimeError, "%s(): installed for another class", what);
+    PyErr_Format(PyExc_RuntimeError, "%s: installed for another class", what);
     return -1;
 }
 
 static PyObject *
 install_socket(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "install_socket(cls, parts): a class and a dict");
-        return NULL;
-    }
-    int todo = to_install(S.socket_type, args[0], "install_socket");
+    int todo = to_install(S.socket_type, args, nargs, 1, "install_socket(cls, parts)");
     if (todo <= 0) {
         return todo < 0 ? NULL : Py_NewRef(Py_None);
     }
@@ -948,11 +945,7 @@ PyDoc_STRVAR(install_raw_doc,
 static PyObject *
 install_raw(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "install_raw(cls, parts): a class and a dict");
-        return NULL;
-    }
-    int todo = to_install(S.raw_type, args[0], "install_raw");
+    int todo = to_install(S.raw_type, args, nargs, 1, "install_raw(cls, parts)");
     if (todo <= 0) {
         return todo < 0 ? NULL : Py_NewRef(Py_None);
     }
@@ -978,7 +971,7 @@ PyDoc_STRVAR(install_native_doc,
 static PyObject *
 install_native(PyObject *module, PyObject *type)
 {
-    int todo = to_install(S.native_type, type, "install_native");
+    int todo = to_install(S.native_type, &type, 1, 0, "install_native(cls)");
     if (todo <= 0) {
         return todo < 0 ? NULL : Py_NewRef(Py_None);
     }
