@@ -243,7 +243,7 @@ class Registry:
             try:
                 self._attempt = attempt = Attempt(base)
                 record = add(attempt, plugin, name, "", "")
-                self._publish(attempt)
+                self._publish(attempt, base.covered)  # the installed plugins not loaded yet stay due
             finally:
                 self._attempt = None
             return record

@@ -348,3 +348,13 @@ def test_a_plugin_registering_a_loopback_of_a_family_it_does_not_declare_is_brok
         assert registry.lookup(245) is None  # its own family goes with it
     assert statuses(registry)["elsewhere"][1].startswith("registers a Loopback of AF 246, which its "
                                                          "distribution does not declare")
+
+
+def test_registering_by_hand_after_a_familys_lookup_still_loads_the_rest_when_asked(plugin_dir: Path) -> None:
+    entries = declared_entries(plugin_dir, p_247=(247,), p_248=(248,))
+    registry = Registry(find=lambda: entries, environ={})
+    assert registry.lookup(247) is not None
+    registry.register(FakePlugin(make_family("byhand", 249)), "byhand")
+    assert registry.lookup(249) is not None
+    assert registry.family_named("p248").number == 248  # not lost by the registration
+    assert sorted(p.name for p in registry.plugins()) == ["byhand", "p_247", "p_248"]
