@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = ["NativeBackend"]
 
-_accelerated = False
 
 
 class NativeBackend:
@@ -166,12 +165,9 @@ class NativeBackend:
 
 
 def _accelerate() -> None:
-    """Tell the C accelerator, if it is in use, where NativeBackend keeps its last result."""
-    global _accelerated
-    if _accelerated:
-        return
+    """Tell the C accelerator, if it is in use, where NativeBackend keeps its last result (at each
+    backend made: the accelerator installs once)."""
     from ._backend_parts import accel  # noqa: PLC0415
 
     if accel is not None:
         accel.install_native(NativeBackend)
-    _accelerated = True

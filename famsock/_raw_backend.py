@@ -36,7 +36,6 @@ __all__ = ["RawBackend"]
 
 _NO_FLAGS = 0  # flags tested by identity first: the cheapest test there is (CPython has one 0)
 _INT_MAX = 0x7FFFFFFF
-_accelerated = False
 
 
 class RawBackend:
@@ -220,10 +219,8 @@ class RawBackend:
 
 
 def _accelerate() -> None:
-    """Give raw sockets the C accelerator's fast paths, if it is in use: at the first RawBackend."""
-    global _accelerated
-    if _accelerated:
-        return
+    """Give raw sockets the C accelerator's fast paths, if it is in use (at each backend made: the
+    accelerator installs once)."""
     from ._backend_parts import accel  # noqa: PLC0415
 
     if accel is not None:
@@ -232,4 +229,3 @@ def _accelerate() -> None:
         accel.install_raw(RawBackend, {
             "sendto_failed": raw.sendto_failed, "recvfrom_failed": raw.recvfrom_failed,
             "connect_failed": raw.connect_failed, "accept_failed": raw.accept_failed})
-    _accelerated = True
